@@ -1,0 +1,5 @@
+"""python -m evegame"""
+
+from evegame.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""The evegame command line: argument parsing and one small function per verb.
+
+No game logic lives here: every verb calls the engine, the TUI or the test tools.
+Errors reach the user as messages and exit statuses, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .engine.errors import EvegameError, Problem, StoryError
+
+EXAMPLES = {
+    "play": """examples:
+  evegame                          play the shipped story
+  evegame play --story mystory/    play your own story folder
+  evegame play --story mystory/ --watch   reload as you edit""",
+    "check": """examples:
+  evegame check                    check the shipped story
+  evegame check mystory/           check your story; exit 1 on errors
+  evegame check mystory/ --strict  warnings count as errors
+  evegame check mystory/ --format json > problems.json""",
+}
+
+
+def _story_arg(value: str | None) -> Path:
+    if value:
+        return Path(value)
+    from .paths import shipped_story_dir
+
+    return shipped_story_dir()
+
+
+# --- output helpers ---------------------------------------------------------
+
+
+def use_colour(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def format_problem(problem: Problem, colour: bool) -> str:
+    if not colour:
+        return str(problem)
+    where = f"{problem.path}:{problem.line}:{problem.col}" if problem.line else problem.path
+    tint = "\x1b[31m" if problem.severity == "error" else "\x1b[33m"
+    return f"\x1b[1m{where}:\x1b[0m {tint}{problem.severity}:\x1b[0m {problem.message}"
+
+
+def print_problems(problems: Sequence[Problem], stream=None) -> None:  # type: ignore[no-untyped-def]
+    stream = stream or sys.stderr
+    colour = use_colour(stream)
+    for problem in problems:
+        print(format_problem(problem, colour), file=stream)
+
+
+# --- verbs ---------------------------------------------------------------------
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from .engine import read_story
+
+    story_dir = _story_arg(args.story)
+    story = read_story(story_dir)  # errors are reported before the terminal is taken over
+    from .tui import EveGameApp
+
+    app = EveGameApp(story=story, story_dir=story_dir, data_dir=args.data_dir, watch=args.watch)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .engine import load_story
+
+    story_dir = _story_arg(args.story)
+    result = load_story(story_dir, lenient=args.lenient)
+    problems = result.problems
+    failed = bool(result.errors) or (args.strict and bool(result.warnings))
+    if args.format == "json":
+        payload = {
+            "story": str(story_dir),
+            "ok": not failed,
+            "errors": len(result.errors),
+            "warnings": len(result.warnings),
+            "problems": [p.to_dict() for p in problems],
+        }
+        print(json.dumps(payload, indent=2))
+        return 1 if failed else 0
+    print_problems(problems, sys.stdout if not failed else sys.stderr)
+    if failed:
+        counts = f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
+        print(f"{story_dir}: {counts}", file=sys.stderr)
+        return 1
+    story = result.story
+    assert story is not None
+    endings = len(story.endings)
+    warn = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+    print(f"{story_dir}: OK: {len(story.scenes)} scenes, {endings} endings, {len(story.codex)} codex entries{warn}")
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evegame",
+        description="Ballerina: a terminal text adventure. With no command, plays the shipped story.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="run 'evegame COMMAND --help' for each command's options and examples",
+    )
+    parser.add_argument("--version", action="version", version=f"evegame {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def verb(name: str, help: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name, help=help, description=help, epilog=EXAMPLES.get(name), formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        p.set_defaults(func=func)
+        return p
+
+    play = verb("play", "play a story in the terminal (the default command)", cmd_play)
+    add_play_options(play)
+
+    check = verb("check", "check a story folder and report every problem as file:line:col", cmd_check)
+    check.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--lenient", action="store_true", help="report unreachable scenes and endings as warnings")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    for extra in EXTRA_VERBS:
+        extra(verb)
+    return parser
+
+
+def add_play_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--story", metavar="DIR", help="the story folder to play (default: the shipped story)")
+    p.add_argument("--data-dir", metavar="DIR", help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)")
+    p.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
+
+
+# Verbs defined in other modules register here: each is a function taking ``verb``.
+EXTRA_VERBS: list[Callable[..., None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["play", *argv]
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        args = parser.parse_args(["play", *argv])
+    try:
+        return args.func(args)
+    except StoryError as exc:
+        print_problems(exc.problems)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"the story has {errors} error(s); run 'evegame check' for details", file=sys.stderr)
+        return 1
+    except EvegameError as exc:
+        print(f"evegame: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: no traceback for users
+        if os.environ.get("EVEGAME_DEBUG"):
+            raise
+        print(f"evegame: internal error: {type(exc).__name__}: {exc} (set EVEGAME_DEBUG=1 for details)", file=sys.stderr)
+        return 2

@@ -1,0 +1,370 @@
+"""The condition language of story files: tokenize, parse once, type-check, evaluate fast.
+
+Grammar (lowest precedence first)::
+
+    expr    := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := atom (("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in") atom)?
+    atom    := INT | "-" INT | "true" | "false" | STRING | NAME | NAME "(" NAME ")" | "(" expr ")"
+
+Functions: ``seen(scene_id)`` (bool: visited before) and ``visits(scene_id)`` (int).
+Conditions are compiled to nested closures over the variables and visit counts;
+story text never reaches Python's ``eval``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Evaluator = Callable[[Mapping[str, Any], Mapping[str, int]], Any]
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<int>\d+)
+      | (?P<str>'[^']*'|"[^"]*")
+      | (?P<op>==|!=|<=|>=|<|>|\(|\)|-)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<bad>\S)
+    )""",
+    re.VERBOSE,
+)
+KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+FUNCTIONS = {"seen": "bool", "visits": "int"}
+COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+
+
+class ConditionError(ValueError):
+    """A condition that does not parse or does not type-check."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # int | str | op | name | end
+    text: str
+    offset: int
+
+
+def tokenize(source: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    source = source.rstrip()
+    while pos < len(source):
+        m = _TOKEN.match(source, pos)
+        if m is None:  # only trailing whitespace is left
+            break
+        kind = m.lastgroup or "bad"
+        text = m.group(kind)
+        start = m.start(kind)
+        if kind == "bad":
+            hint = " (use single quotes for strings)" if text in "\"'" else ""
+            raise ConditionError(f"unexpected character {text!r}{hint}", start)
+        tokens.append(Token(kind, text, start))
+        pos = m.end()
+    tokens.append(Token("end", "", len(source)))
+    return tokens
+
+
+# --- syntax tree -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    offset: int
+
+
+@dataclass(frozen=True)
+class Lit(Node):
+    value: Any
+
+
+@dataclass(frozen=True)
+class Var(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    func: str
+    arg: str
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    op: str  # and | or
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # comparison, "in" or "not in"
+    left: Node
+    right: Node
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = tokenize(source)
+        self.i = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def is_word(self, word: str) -> bool:
+        return self.tok.kind == "name" and self.tok.text == word
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ConditionError("empty condition", 0)
+        node = self.parse_or()
+        if self.tok.kind != "end":
+            raise ConditionError(f"unexpected {self.tok.text!r}", self.tok.offset)
+        return node
+
+    def parse_or(self) -> Node:
+        node = self.parse_and()
+        while self.is_word("or"):
+            tok = self.next()
+            node = BoolOp(tok.offset, "or", node, self.parse_and())
+        return node
+
+    def parse_and(self) -> Node:
+        node = self.parse_not()
+        while self.is_word("and"):
+            tok = self.next()
+            node = BoolOp(tok.offset, "and", node, self.parse_not())
+        return node
+
+    def parse_not(self) -> Node:
+        if self.is_word("not"):
+            tok = self.next()
+            return Not(tok.offset, self.parse_not())
+        return self.parse_compare()
+
+    def parse_compare(self) -> Node:
+        left = self.parse_atom()
+        tok = self.tok
+        if tok.kind == "op" and tok.text in COMPARISONS:
+            self.next()
+            return Compare(tok.offset, tok.text, left, self.parse_atom())
+        if self.is_word("in"):
+            self.next()
+            return Compare(tok.offset, "in", left, self.parse_atom())
+        if self.is_word("not") and self.tokens[self.i + 1].text == "in":
+            self.i += 2
+            return Compare(tok.offset, "not in", left, self.parse_atom())
+        return left
+
+    def parse_atom(self) -> Node:
+        tok = self.next()
+        if tok.kind == "int":
+            return Lit(tok.offset, int(tok.text))
+        if tok.kind == "op" and tok.text == "-" and self.tok.kind == "int":
+            return Lit(tok.offset, -int(self.next().text))
+        if tok.kind == "str":
+            return Lit(tok.offset, tok.text[1:-1])
+        if tok.kind == "op" and tok.text == "(":
+            node = self.parse_or()
+            if self.tok.text != ")":
+                raise ConditionError("missing ')'", self.tok.offset)
+            self.next()
+            return node
+        if tok.kind == "name":
+            if tok.text in ("true", "false"):
+                return Lit(tok.offset, tok.text == "true")
+            if tok.text in KEYWORDS:
+                raise ConditionError(f"expected a value, found {tok.text!r}", tok.offset)
+            if self.tok.text == "(":
+                return self.parse_call(tok)
+            return Var(tok.offset, tok.text)
+        if tok.kind == "end":
+            raise ConditionError("condition ends where a value was expected", tok.offset)
+        raise ConditionError(f"expected a value, found {tok.text!r}", tok.offset)
+
+    def parse_call(self, name: Token) -> Node:
+        if name.text not in FUNCTIONS:
+            known = ", ".join(f"{f}()" for f in FUNCTIONS)
+            raise ConditionError(f"unknown function {name.text!r} (known: {known})", name.offset)
+        self.next()  # (
+        arg = self.next()
+        if arg.kind != "name":
+            raise ConditionError(f"{name.text}() takes a scene id", arg.offset)
+        if self.tok.text != ")":
+            raise ConditionError("missing ')'", self.tok.offset)
+        self.next()
+        return Call(name.offset, name.text, arg.text)
+
+
+# --- type checking -------------------------------------------------------------
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+_TYPE_WORDS = {"bool": "a flag", "int": "a number", "str": "a string", "list": "a list"}
+
+
+class _Checker:
+    def __init__(self, types: Mapping[str, str], scenes: Callable[[str], bool] | None) -> None:
+        self.types = types
+        self.scene_exists = scenes
+        self.variables: set[str] = set()
+        self.scenes: set[str] = set()
+
+    def check(self, node: Node) -> str:
+        if isinstance(node, Lit):
+            return type_name(node.value)
+        if isinstance(node, Var):
+            if node.name not in self.types:
+                raise ConditionError(f"undeclared variable {node.name!r}", node.offset)
+            self.variables.add(node.name)
+            return self.types[node.name]
+        if isinstance(node, Call):
+            if self.scene_exists is not None and not self.scene_exists(node.arg):
+                raise ConditionError(f"{node.func}() names unknown scene {node.arg!r}", node.offset)
+            self.scenes.add(node.arg)
+            return FUNCTIONS[node.func]
+        if isinstance(node, Not):
+            self.expect(node.operand, "bool", "'not'")
+            return "bool"
+        if isinstance(node, BoolOp):
+            self.expect(node.left, "bool", f"'{node.op}'")
+            self.expect(node.right, "bool", f"'{node.op}'")
+            return "bool"
+        assert isinstance(node, Compare)
+        left, right = self.check(node.left), self.check(node.right)
+        if node.op in ("in", "not in"):
+            if right != "list":
+                raise ConditionError(f"'{node.op}' needs a list on its right, not {_TYPE_WORDS[right]}", node.offset)
+            if left != "str":
+                raise ConditionError(f"'{node.op}' looks for a string in a list, not {_TYPE_WORDS[left]}", node.offset)
+        elif node.op in ("==", "!="):
+            if left != right:
+                raise ConditionError(
+                    f"cannot compare {_TYPE_WORDS[left]} with {_TYPE_WORDS[right]} using '{node.op}'", node.offset
+                )
+        elif left != "int" or right != "int":
+            bad = left if left != "int" else right
+            raise ConditionError(f"'{node.op}' compares numbers, not {_TYPE_WORDS[bad]}", node.offset)
+        return "bool"
+
+    def expect(self, node: Node, wanted: str, where: str) -> None:
+        found = self.check(node)
+        if found != wanted:
+            hint = ""
+            if found == "int" and isinstance(node, Var):
+                hint = f" (did you mean '{node.name} > 0'?)"
+            raise ConditionError(f"{where} needs a true/false value, not {_TYPE_WORDS[found]}{hint}", node.offset)
+
+
+# --- compilation -----------------------------------------------------------------
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+}
+
+
+def _compile(node: Node) -> Evaluator:
+    if isinstance(node, Lit):
+        value = node.value
+        return lambda v, s: value
+    if isinstance(node, Var):
+        name = node.name
+        return lambda v, s: v[name]
+    if isinstance(node, Call):
+        scene = node.arg
+        if node.func == "seen":
+            return lambda v, s: s.get(scene, 0) > 0
+        return lambda v, s: s.get(scene, 0)
+    if isinstance(node, Not):
+        inner = _compile(node.operand)
+        return lambda v, s: not inner(v, s)
+    if isinstance(node, BoolOp):
+        a, b = _compile(node.left), _compile(node.right)
+        if node.op == "and":
+            return lambda v, s: a(v, s) and b(v, s)
+        return lambda v, s: a(v, s) or b(v, s)
+    assert isinstance(node, Compare)
+    op = _CMP[node.op]
+    # Fast paths for the common shapes "var OP literal" and "literal in var".
+    if isinstance(node.left, Var) and isinstance(node.right, Lit):
+        name, const = node.left.name, node.right.value
+        return lambda v, s: op(v[name], const)
+    if isinstance(node.left, Lit) and isinstance(node.right, Var):
+        const, name = node.left.value, node.right.name
+        return lambda v, s: op(const, v[name])
+    a, b = _compile(node.left), _compile(node.right)
+    return lambda v, s: op(a(v, s), b(v, s))
+
+
+@dataclass(frozen=True, eq=False)
+class Condition:
+    """A parsed, type-checked condition, callable as ``cond(variables, visits)``."""
+
+    source: str
+    tree: Node
+    variables: frozenset[str]
+    scenes: frozenset[str]
+    evaluate: Evaluator
+
+    def __call__(self, variables: Mapping[str, Any], visits: Mapping[str, int]) -> bool:
+        return bool(self.evaluate(variables, visits))
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def parse_condition(
+    source: str,
+    types: Mapping[str, str],
+    scene_exists: Callable[[str], bool] | None = None,
+) -> Condition:
+    """Parse and type-check ``source``; raise ConditionError with an offset on failure.
+
+    ``types`` maps each declared variable to ``int``, ``bool``, ``str`` or ``list``.
+    """
+    tree = _Parser(source).parse()
+    checker = _Checker(types, scene_exists)
+    result = checker.check(tree)
+    if result != "bool":
+        hint = ""
+        if result == "int" and isinstance(tree, Var):
+            hint = f" (did you mean '{tree.name} > 0'?)"
+        raise ConditionError(f"a condition must be true or false, not {_TYPE_WORDS[result]}{hint}", 0)
+    return Condition(source, tree, frozenset(checker.variables), frozenset(checker.scenes), _compile(tree))

@@ -1,0 +1,619 @@
+"""Story folder -> plain YAML values -> model, with every problem collected at once.
+
+``load_story`` never raises for a bad story: it returns the problems. ``read_story``
+is the strict front door used by ``Game.load``: it raises ``StoryError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import validate
+from .conditions import Condition, ConditionError, parse_condition, type_name
+from .errors import Problem, StoryError
+from .model import Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
+from .problems import Problems, did_you_mean
+from .yamlsource import Key, YamlFileError, decode, parse
+
+ID_RE = re.compile(r"[a-z0-9_]+\Z")
+VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
+from .render import _FIELD as INTERPOLATION
+
+RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits"}
+
+MANIFEST_KEYS = {"id", "title", "start", "variables", "status", "endings", "inventory", "author", "version", "description"}
+SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
+CHOICE_KEYS = {"id", "text", "goto", "if", "effects"}
+CODEX_KEYS = {"id", "title", "text", "category", "unlocked_by"}
+EFFECT_KEYS = {"set", "add", "give", "take", "into", "from", "unlock"}
+STATUS_KEYS = {"var", "label", "if"}
+TOP_KEYS = {"story", "scenes", "codex"}
+
+
+def story_files(root: Path) -> list[Path]:
+    """Every story file below ``root``: *.yaml/*.yml, sorted, minus playthroughs and hidden paths."""
+    files = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix in (".yaml", ".yml") and not path.name.endswith((".play.yaml", ".play.yml")) and path.is_file():
+            files.append(path)
+    return sorted(files)
+
+
+@dataclass
+class LoadResult:
+    """What loading a folder gives: the story (None when it has errors) and every problem."""
+
+    story: Story | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def read_story(root: str | Path) -> Story:
+    """Load a story or raise StoryError with every error found."""
+    result = load_story(root)
+    if result.story is None:
+        raise StoryError(result.problems)
+    return result.story
+
+
+def load_story(root: str | Path, *, lenient: bool = False) -> LoadResult:
+    """Load and validate the story folder ``root``; collect every problem.
+
+    ``lenient`` turns unreachable scenes and endings into warnings.
+    """
+    builder = _Builder(Path(root))
+    story = builder.build(lenient=lenient)
+    problems = builder.problems.resolve()
+    if any(p.severity == "error" for p in problems):
+        story = None
+    return LoadResult(story, problems)
+
+
+@dataclass
+class _RawDoc:
+    file: str
+    data: dict[str, Any]
+
+
+@dataclass
+class _Builder:
+    root: Path
+    problems: Problems = field(init=False)
+    types: dict[str, str] = field(default_factory=dict)
+    inventory: str | None = None
+
+    def __post_init__(self) -> None:
+        self.problems = Problems(self.root)
+
+    # -- files ------------------------------------------------------------------
+
+    def read_files(self) -> tuple[list[_RawDoc], str, list[str]]:
+        root_loc = SourceLoc(str(self.root))
+        if not self.root.exists():
+            self.problems.error(root_loc, "story folder not found")
+            return [], "", []
+        if not self.root.is_dir():
+            self.problems.error(root_loc, "not a folder: a story is a folder of YAML files")
+            return [], "", []
+        files = story_files(self.root)
+        if not files:
+            self.problems.error(root_loc, "no story files here (*.yaml or *.yml)")
+            return [], "", []
+        digest = hashlib.sha256()
+        docs = []
+        for path in files:
+            name = str(path)
+            loc = SourceLoc(name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self.problems.at(loc, 0, 0, f"cannot read file: {exc.strerror}")
+                continue
+            digest.update(str(path.relative_to(self.root)).encode() + b"\0" + data + b"\0")
+            try:
+                value = parse(decode(data))
+            except YamlFileError as exc:
+                self.problems.at(loc, exc.line, exc.col, str(exc), "yaml")
+                continue
+            if value is None:
+                self.problems.at(loc, 1, 1, "empty file: expected 'story:', 'scenes:' or 'codex:'", "structure")
+                continue
+            if not isinstance(value, dict):
+                self.problems.error(loc, f"a story file is a mapping with 'story:', 'scenes:' or 'codex:', not {_kind(value)}", "structure")
+                continue
+            docs.append(_RawDoc(name, value))
+        return docs, digest.hexdigest(), [str(f) for f in files]
+
+    # -- building ------------------------------------------------------------------
+
+    def build(self, *, lenient: bool) -> Story | None:
+        docs, content_hash, files = self.read_files()
+        if not docs:
+            return None
+        manifests = []
+        for doc in docs:
+            for key in doc.data:
+                if key not in TOP_KEYS:
+                    self.problems.error(
+                        SourceLoc(doc.file, (Key(str(key)),)),
+                        f"unknown top-level key {key!r}{did_you_mean(str(key), TOP_KEYS)}; a story file holds 'story:', 'scenes:' or 'codex:'",
+                        "unknown-key",
+                    )
+            if "story" in doc.data:
+                manifests.append(doc)
+        if not manifests:
+            self.problems.error(SourceLoc(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest")
+            return None
+        for extra in manifests[1:]:
+            self.problems.error(
+                SourceLoc(extra.file, (Key("story"),)),
+                f"a second manifest: 'story:' is already in {self.problems.display(manifests[0].file)}",
+                "manifest",
+            )
+        manifest = manifests[0]
+        m = self.mapping(manifest.data["story"], SourceLoc(manifest.file, ("story",)), MANIFEST_KEYS, "the manifest")
+        if m is None:
+            return None
+        variables = self.parse_variables(m.get("variables", {}), SourceLoc(manifest.file, ("story", "variables")))
+        self.parse_inventory(m, SourceLoc(manifest.file, ("story",)))
+
+        raw_scenes: list[tuple[dict[str, Any], SourceLoc]] = []
+        raw_codex: list[tuple[dict[str, Any], SourceLoc]] = []
+        for doc in docs:
+            for key, sink, what in (("scenes", raw_scenes, "a scene"), ("codex", raw_codex, "a codex entry")):
+                if key not in doc.data:
+                    continue
+                items = doc.data[key]
+                loc = SourceLoc(doc.file, (key,))
+                if items is None:
+                    continue
+                if not isinstance(items, list):
+                    self.problems.error(loc, f"'{key}' must be a list, not {_kind(items)}", "type")
+                    continue
+                for i, item in enumerate(items):
+                    iloc = loc.child(i)
+                    if not isinstance(item, dict):
+                        self.problems.error(iloc, f"{what} must be a mapping, not {_kind(item)}", "type")
+                        continue
+                    sink.append((item, iloc))
+
+        scene_ids = self.collect_ids(raw_scenes, "scene")
+        codex_ids = self.collect_ids(raw_codex, "codex entry")
+        scene_exists = scene_ids.__contains__
+        self._scene_ids = scene_ids
+        self._codex_ids = codex_ids
+
+        scenes: dict[str, Scene] = {}
+        for raw, loc in raw_scenes:
+            scene = self.parse_scene(raw, loc, scene_exists)
+            if scene is not None and scene.id not in scenes:
+                scenes[scene.id] = scene
+        codex: dict[str, CodexEntry] = {}
+        for raw, loc in raw_codex:
+            entry = self.parse_codex(raw, loc, scene_exists)
+            if entry is not None and entry.id not in codex:
+                codex[entry.id] = entry
+
+        mloc = SourceLoc(manifest.file, ("story",))
+        title = self.string(m, "title", mloc, required=True) or "Untitled"
+        start = self.string(m, "start", mloc, required=True)
+        if start is not None and start not in scene_ids:
+            self.problems.error(mloc.child("start"), f"start scene {start!r} does not exist{did_you_mean(start, scene_ids)}", "goto")
+        story_id = self.string(m, "id", mloc) or _slug(title)
+        status = self.parse_status(m.get("status"), mloc.child("status"), scene_exists)
+        ending_titles = self.parse_endings(m.get("endings"), mloc.child("endings"))
+        story = Story(
+            id=story_id,
+            title=title,
+            start=start or "",
+            variables=variables,
+            scenes=scenes,
+            codex=codex,
+            status=status,
+            ending_titles=ending_titles,
+            inventory=self.inventory,
+            root=str(self.root),
+            author=self.string(m, "author", mloc) or "",
+            version=str(m.get("version", "")) if isinstance(m.get("version", ""), (str, int, float)) else "",
+            description=self.string(m, "description", mloc) or "",
+            content_hash=content_hash,
+            files=files,
+            manifest_loc=mloc,
+        )
+        if self.problems.has_errors:
+            return story
+        validate.check_story(story, self.problems, lenient=lenient)
+        return story
+
+    # -- pieces --------------------------------------------------------------------
+
+    def mapping(self, value: Any, loc: SourceLoc, keys: set[str], what: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problems.error(loc, f"{what} must be a mapping, not {_kind(value)}", "type")
+            return None
+        for key in value:
+            if key not in keys:
+                self.problems.error(
+                    loc.child(Key(str(key))),
+                    f"unknown key {key!r} in {what}{did_you_mean(str(key), keys)}",
+                    "unknown-key",
+                )
+        return value
+
+    def string(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
+        if key not in raw:
+            if required:
+                self.problems.error(loc, f"missing required key {key!r}", "missing-key")
+            return None
+        value = raw[key]
+        if not isinstance(value, str):
+            self.problems.error(loc.child(key), f"{key!r} must be a string, not {_kind(value)}", "type")
+            return None
+        return value
+
+    def ident(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
+        value = self.string(raw, key, loc, required=required)
+        if value is not None and not ID_RE.match(value):
+            self.problems.error(loc.child(key), f"{key} {value!r} may use only a-z, 0-9 and _", "id")
+            return None
+        return value
+
+    def collect_ids(self, items: list[tuple[dict[str, Any], SourceLoc]], what: str) -> set[str]:
+        seen: dict[str, SourceLoc] = {}
+        for raw, loc in items:
+            value = raw.get("id")
+            if isinstance(value, str) and ID_RE.match(value):
+                if value in seen:
+                    first = seen[value]
+                    line, _ = _first_line(first)
+                    self.problems.error(
+                        loc.child("id"),
+                        f"duplicate {what} id {value!r} (first defined at {self.problems.display(first.file)}:{line})",
+                        "duplicate-id",
+                    )
+                else:
+                    seen[value] = loc
+        return set(seen)
+
+    def parse_variables(self, raw: Any, loc: SourceLoc) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        if raw is None:
+            return out
+        if not isinstance(raw, dict):
+            self.problems.error(loc, f"'variables' must be a mapping of names to starting values, not {_kind(raw)}", "type")
+            return out
+        for name, value in raw.items():
+            vloc = loc.child(Key(str(name)))
+            if not isinstance(name, str) or not VAR_RE.match(name):
+                self.problems.error(vloc, f"variable name {name!r} may use only a-z, 0-9 and _ and not start with a digit", "id")
+                continue
+            if name in RESERVED:
+                self.problems.error(vloc, f"{name!r} is a word of the condition language and cannot be a variable", "id")
+                continue
+            kind = type_name(value)
+            if kind == "list" and not all(isinstance(v, str) for v in value):
+                self.problems.error(loc.child(name), f"list variable {name!r} holds strings only", "type")
+                continue
+            if kind not in ("int", "bool", "str", "list"):
+                self.problems.error(
+                    loc.child(name), f"variable {name!r} must start as a number, true/false, a string or a list, not {_kind(value)}", "type"
+                )
+                continue
+            self.types[name] = kind
+            out[name] = list(value) if kind == "list" else value
+        return out
+
+    def parse_inventory(self, m: dict[str, Any], loc: SourceLoc) -> None:
+        """The list that give/take use without into:/from: (default: 'items' when declared)."""
+        if "inventory" not in m:
+            self.inventory = "items" if self.types.get("items") == "list" else None
+            return
+        name = self.var_of(m["inventory"], loc.child("inventory"), "inventory")
+        if name is not None and self.types[name] != "list":
+            self.problems.error(loc.child("inventory"), f"inventory must name a list variable; {name!r} is {_WORD[self.types[name]]}", "type")
+            name = None
+        self.inventory = name
+
+    def parse_scene(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Scene | None:
+        self.mapping(raw, loc, SCENE_KEYS, "a scene")
+        sid = self.ident(raw, "id", loc, required=True)
+        title = self.string(raw, "title", loc) or ""
+        if title:
+            self.check_interpolation(title, loc.child("title"))
+        paragraphs = self.parse_text(raw.get("text"), loc, scene_exists, required=True)
+        on_enter = self.parse_effects(raw.get("on_enter"), loc.child("on_enter")) if "on_enter" in raw else ()
+        ending = self.ident(raw, "ending", loc)
+        choices: list[Choice] = []
+        raw_choices = raw.get("choices")
+        if raw_choices is not None and not isinstance(raw_choices, list):
+            self.problems.error(loc.child("choices"), f"'choices' must be a list, not {_kind(raw_choices)}", "type")
+            raw_choices = None
+        seen_keys: set[str] = set()
+        for i, rc in enumerate(raw_choices or []):
+            choice = self.parse_choice(rc, loc.child("choices", i), i, scene_exists)
+            if choice is None:
+                continue
+            if choice.key in seen_keys:
+                self.problems.error(choice.loc.child("id"), f"duplicate choice id {choice.key!r} in scene {sid!r}", "duplicate-id")
+                continue
+            seen_keys.add(choice.key)
+            choices.append(choice)
+        if sid is None:
+            return None
+        if "ending" in raw and raw_choices:
+            self.problems.error(loc.child(Key("choices")), f"ending scene {sid!r} cannot have choices: the game ends here", "ending")
+        elif "ending" not in raw and not raw_choices:
+            self.problems.error(
+                loc.child(Key("id")) if "choices" not in raw else loc.child("choices"),
+                f"scene {sid!r} has no choices and is not an ending: a dead end (add choices or 'ending: NAME')",
+                "dead-end",
+            )
+        return Scene(sid, title, paragraphs, tuple(choices), on_enter, ending, loc)
+
+    def parse_text(self, raw: Any, loc: SourceLoc, scene_exists: Callable[[str], bool], *, required: bool) -> tuple[Paragraph, ...]:
+        tloc = loc.child("text")
+        if raw is None:
+            if required:
+                self.problems.error(loc.child(Key("id")) if isinstance(raw, type(None)) else tloc, "missing required key 'text'", "missing-key")
+            return ()
+        if isinstance(raw, str):
+            self.check_interpolation(raw, tloc)
+            return (Paragraph(raw),)
+        if not isinstance(raw, list):
+            self.problems.error(tloc, f"'text' must be a string or a list of paragraphs, not {_kind(raw)}", "type")
+            return ()
+        out = []
+        for i, para in enumerate(raw):
+            ploc = tloc.child(i)
+            if isinstance(para, str):
+                self.check_interpolation(para, ploc)
+                out.append(Paragraph(para))
+                continue
+            p = self.mapping(para, ploc, {"if", "text"}, "a paragraph")
+            if p is None:
+                continue
+            text = self.string(p, "text", ploc, required=True)
+            cond = self.condition(p, ploc, scene_exists)
+            if text is not None:
+                self.check_interpolation(text, ploc.child("text"))
+                out.append(Paragraph(text, cond))
+        return tuple(out)
+
+    def check_interpolation(self, text: str, loc: SourceLoc) -> None:
+        if "{" not in text:
+            return
+        for m in INTERPOLATION.finditer(text):
+            name = m.group(1)
+            if name is None:
+                continue
+            name = name.strip()
+            if name not in self.types:
+                self.problems.error(loc, f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)", "undeclared")
+
+    def condition(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Condition | None:
+        if "if" not in raw:
+            return None
+        source = raw["if"]
+        cloc = loc.child("if")
+        if isinstance(source, bool):
+            self.problems.error(cloc, f"condition is the YAML value {str(source).lower()}; a condition over variables is expected", "type")
+            return None
+        if not isinstance(source, str):
+            self.problems.error(cloc, f"'if' must be a condition string, not {_kind(source)}", "type")
+            return None
+        try:
+            return parse_condition(source, self.types, scene_exists)
+        except ConditionError as exc:
+            message = str(exc)
+            if message.startswith("undeclared variable"):
+                name = message.split("'")[1]
+                message += did_you_mean(name, self.types)
+            elif "names unknown scene" in message:
+                name = message.rsplit("'", 2)[1]
+                message += did_you_mean(name, self._scene_ids)
+            code = "undeclared" if "undeclared" in message else "condition"
+            self.problems.error(cloc, f"bad condition {source!r}: {message} (at character {exc.offset + 1})", code)
+            return None
+
+    def parse_choice(self, raw: Any, loc: SourceLoc, index: int, scene_exists: Callable[[str], bool]) -> Choice | None:
+        c = self.mapping(raw, loc, CHOICE_KEYS, "a choice")
+        if c is None:
+            return None
+        cid = self.ident(c, "id", loc)
+        text = self.string(c, "text", loc, required=True)
+        goto = self.string(c, "goto", loc, required=True)
+        if goto is not None and goto not in self._scene_ids:
+            self.problems.error(loc.child("goto"), f"goto target {goto!r} is not a scene{did_you_mean(goto, self._scene_ids)}", "goto")
+        cond = self.condition(c, loc, scene_exists)
+        effects = self.parse_effects(c.get("effects"), loc.child("effects")) if "effects" in c else ()
+        if text is None or goto is None:
+            return None
+        key = cid or f"choice_{index + 1}"
+        return Choice(key, text, goto, cond, effects, loc, explicit_id=cid is not None)
+
+    def parse_codex(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> CodexEntry | None:
+        self.mapping(raw, loc, CODEX_KEYS, "a codex entry")
+        cid = self.ident(raw, "id", loc, required=True)
+        title = self.string(raw, "title", loc, required=True)
+        text = self.string(raw, "text", loc, required=True)
+        category = self.string(raw, "category", loc) or "General"
+        unlocked_by = self.string(raw, "unlocked_by", loc)
+        if unlocked_by is not None and not scene_exists(unlocked_by):
+            self.problems.error(
+                loc.child("unlocked_by"), f"unlocked_by names unknown scene {unlocked_by!r}{did_you_mean(unlocked_by, self._scene_ids)}", "goto"
+            )
+        if cid is None or title is None or text is None:
+            return None
+        return CodexEntry(cid, title, text, category, unlocked_by, loc)
+
+    def parse_status(self, raw: Any, loc: SourceLoc, scene_exists: Callable[[str], bool]) -> list[StatusItem]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.error(loc, f"'status' must be a list of {{var, label}}, not {_kind(raw)}", "type")
+            return []
+        out = []
+        for i, item in enumerate(raw):
+            iloc = loc.child(i)
+            s = self.mapping(item, iloc, STATUS_KEYS, "a status entry")
+            if s is None:
+                continue
+            var = self.string(s, "var", iloc, required=True)
+            if var is not None and var not in self.types:
+                self.problems.error(iloc.child("var"), f"status shows undeclared variable {var!r}{did_you_mean(var, self.types)}", "undeclared")
+                var = None
+            label = self.string(s, "label", iloc)
+            cond = self.condition(s, iloc, scene_exists)
+            if var is not None:
+                out.append(StatusItem(var, label or var.replace("_", " ").capitalize(), cond))
+        return out
+
+    def parse_endings(self, raw: Any, loc: SourceLoc) -> dict[str, str]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problems.error(loc, f"'endings' must map ending names to titles, not {_kind(raw)}", "type")
+            return {}
+        out = {}
+        for name, title in raw.items():
+            if not isinstance(title, str):
+                self.problems.error(loc.child(str(name)), f"the title of ending {name!r} must be a string, not {_kind(title)}", "type")
+                continue
+            out[str(name)] = title
+        return out
+
+    # -- effects ---------------------------------------------------------------------
+
+    def parse_effects(self, raw: Any, loc: SourceLoc) -> tuple[Effect, ...]:
+        if raw is None:
+            return ()
+        if isinstance(raw, list):
+            out: list[Effect] = []
+            for i, item in enumerate(raw):
+                out.extend(self.parse_effect_block(item, loc.child(i)))
+            return tuple(out)
+        return tuple(self.parse_effect_block(raw, loc))
+
+    def parse_effect_block(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
+        e = self.mapping(raw, loc, EFFECT_KEYS, "effects")
+        if e is None:
+            return
+        for key in ("into", "from"):
+            if key in e:
+                verb = "give" if key == "into" else "take"
+                if verb not in e:
+                    self.problems.error(loc.child(Key(key)), f"'{key}' names the list for '{verb}', but there is no '{verb}' here", "effect")
+        if "set" in e:
+            yield from self.parse_set(e["set"], loc.child("set"))
+        if "add" in e:
+            yield from self.parse_add(e["add"], loc.child("add"))
+        for verb, key in (("give", "into"), ("take", "from")):
+            if verb in e:
+                yield from self.parse_give_take(verb, e[verb], e.get(key), loc, key)
+        if "unlock" in e:
+            ids = self.names(e["unlock"], loc.child("unlock"), "unlock")
+            for i, cid in enumerate(ids):
+                if cid not in self._codex_ids:
+                    self.problems.error(loc.child("unlock", i) if isinstance(e["unlock"], list) else loc.child("unlock"),
+                                        f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}", "goto")
+                yield Effect("unlock", "", cid, loc.child("unlock"))
+
+    def var_of(self, name: Any, loc: SourceLoc, verb: str) -> str | None:
+        if not isinstance(name, str) or name not in self.types:
+            self.problems.error(loc, f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), self.types)}", "undeclared")
+            return None
+        return name
+
+    def parse_set(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
+        if not isinstance(raw, dict):
+            self.problems.error(loc, f"'set' takes a mapping of variables to values, e.g. set: {{flag: true}}, not {_kind(raw)}", "type")
+            return
+        for name, value in raw.items():
+            var = self.var_of(name, loc.child(Key(str(name))), "set")
+            if var is None:
+                continue
+            want, got = self.types[var], type_name(value)
+            if got != want or (got == "list" and not all(isinstance(v, str) for v in value)):
+                self.problems.error(loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type")
+                continue
+            yield Effect("set", var, list(value) if want == "list" else value, loc.child(name))
+
+    def parse_add(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
+        if not isinstance(raw, dict):
+            self.problems.error(loc, f"'add' takes a mapping of number variables to amounts, e.g. add: {{coins: -1}}, not {_kind(raw)}", "type")
+            return
+        for name, value in raw.items():
+            var = self.var_of(name, loc.child(Key(str(name))), "add")
+            if var is None:
+                continue
+            if self.types[var] != "int":
+                hint = " (use 'set' for flags, 'give'/'take' for lists)"
+                self.problems.error(loc.child(Key(str(name))), f"type mismatch: cannot add to {var!r}, which is {_WORD[self.types[var]]}{hint}", "type")
+                continue
+            if type_name(value) != "int":
+                self.problems.error(loc.child(name), f"type mismatch: 'add' needs a whole number for {var!r}, not {_kind(value)}", "type")
+                continue
+            yield Effect("add", var, value, loc.child(name))
+
+    def parse_give_take(self, verb: str, raw: Any, target: Any, loc: SourceLoc, key: str) -> Iterator[Effect]:
+        names = self.names(raw, loc.child(verb), verb)
+        if target is None:
+            var = self.inventory
+            if var is None:
+                self.problems.error(loc.child(Key(verb)), f"'{verb}' needs '{key}: LIST' (no default list: declare 'items' or set the manifest's 'inventory')", "effect")
+                return
+        else:
+            var = self.var_of(target, loc.child(key), f"'{key}'")
+            if var is None:
+                return
+            if self.types[var] != "list":
+                self.problems.error(loc.child(key), f"type mismatch: '{key}' needs a list variable, {var!r} is {_WORD[self.types[var]]}", "type")
+                return
+        for item in names:
+            yield Effect(verb, var, item, loc.child(verb))
+
+    def names(self, raw: Any, loc: SourceLoc, verb: str) -> list[str]:
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            self.problems.error(loc, f"'{verb}' takes a list of names, e.g. {verb}: [pistol], not {_kind(raw)}", "type")
+            return []
+        return raw
+
+
+_WORD = {"bool": "a flag", "int": "a number", "str": "a string", "list": "a list"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    words = {bool: "true/false", int: "a number", float: "a decimal number", str: "a string", list: "a list", dict: "a mapping"}
+    word = words.get(type(value), type(value).__name__)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        shown = repr(value) if len(repr(value)) < 30 else repr(value)[:27] + "...'"
+        return f"{word} {shown}"
+    return word
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "story"
+
+
+def _first_line(loc: SourceLoc) -> tuple[int, int]:
+    from .yamlsource import locate
+
+    return locate(loc.file, loc.path)
+

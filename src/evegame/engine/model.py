@@ -1,0 +1,118 @@
+"""The story model: plain dataclasses built once by the loader, never mutated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .conditions import Condition
+
+Value = int | bool | str | list[str]
+YamlPath = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SourceLoc:
+    """Where something was written: a file and the path of keys/indexes to it."""
+
+    file: str
+    path: YamlPath = ()
+
+    def child(self, *keys: Any) -> SourceLoc:
+        return SourceLoc(self.file, self.path + keys)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One change to the game state: set, add, give, take or unlock."""
+
+    op: str  # "set" | "add" | "give" | "take" | "unlock"
+    var: str  # the variable (for give/take: the list; for unlock: "")
+    value: Any  # new value, amount, item name or codex id
+    loc: SourceLoc
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # the choice id, or "choice_N" (1-based position) when none is written
+    text: str
+    goto: str
+    condition: Condition | None
+    effects: tuple[Effect, ...]
+    loc: SourceLoc
+    explicit_id: bool = False
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    choices: tuple[Choice, ...]
+    on_enter: tuple[Effect, ...]
+    ending: str | None
+    loc: SourceLoc
+
+    @property
+    def is_ending(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True)
+class CodexEntry:
+    id: str
+    title: str
+    text: str
+    category: str
+    unlocked_by: str | None
+    loc: SourceLoc
+
+
+@dataclass(frozen=True)
+class StatusItem:
+    """A variable the player sees in the sidebar, with its label."""
+
+    var: str
+    label: str
+    condition: Condition | None = None
+
+
+@dataclass
+class Story:
+    id: str
+    title: str
+    start: str
+    variables: dict[str, Value]
+    scenes: dict[str, Scene]
+    codex: dict[str, CodexEntry]
+    status: list[StatusItem]
+    ending_titles: dict[str, str]
+    inventory: str | None
+    root: str
+    author: str = ""
+    version: str = ""
+    description: str = ""
+    content_hash: str = ""
+    files: list[str] = field(default_factory=list)
+    manifest_loc: SourceLoc | None = None
+
+    def ending_title(self, ending: str) -> str:
+        if ending in self.ending_titles:
+            return self.ending_titles[ending]
+        return ending.replace("_", " ").capitalize()
+
+    @property
+    def endings(self) -> dict[str, list[str]]:
+        """Ending name -> ids of the scenes that end the game with it."""
+        out: dict[str, list[str]] = {}
+        for scene in self.scenes.values():
+            if scene.ending is not None:
+                out.setdefault(scene.ending, []).append(scene.id)
+        return out

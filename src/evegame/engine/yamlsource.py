@@ -1,0 +1,123 @@
+"""Reading YAML files safely and fast, and finding line/column marks only when needed.
+
+Files are parsed with the C ``CSafeLoader`` when PyYAML has it (else ``SafeLoader``)
+into plain Python values, with no marks: that is the hot path. When a problem must
+be located, the file is composed once more with marks (``locate``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Key:
+    """The last element of a YAML path that points at a mapping key, not its value."""
+
+    name: str
+
+
+class YamlFileError(Exception):
+    """A file that is not valid, safe, UTF-8 YAML; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed); raise YamlFileError at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlFileError(
+            f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8", line, col
+        ) from None
+
+
+def parse(text: str) -> Any:
+    """Parse one YAML document into plain values, safely; raise YamlFileError."""
+    try:
+        return yaml.load(text, Loader=FastLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = _describe(exc)
+        if mark is None:
+            raise YamlFileError(message) from None
+        raise YamlFileError(message, mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as exc:
+        raise YamlFileError(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise YamlFileError("YAML is nested too deeply") from None
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "YAML error"
+    if "could not determine a constructor for the tag" in problem or "python/" in problem:
+        tag = problem.split("tag", 1)[-1].strip(" '")
+        return f"YAML tag {tag!r} is not allowed: story files hold plain data only"
+    if "expected a single document" in problem:
+        return "a story file holds one YAML document (remove the extra '---')"
+    context = f"{exc.context}, " if exc.context else ""
+    return f"YAML syntax error: {context}{problem}"
+
+
+@lru_cache(maxsize=64)
+def _compose(path: str, mtime_ns: int) -> yaml.Node | None:
+    text = decode(Path(path).read_bytes())
+    try:
+        return yaml.compose(text, Loader=FastLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def locate(path: str, ypath: tuple[Any, ...]) -> tuple[int, int]:
+    """The 1-based (line, column) of the value (or ``Key``) at ``ypath`` in a file.
+
+    Walks as deep as the path exists; (1, 1) when the file cannot be composed.
+    """
+    try:
+        node = _compose(path, Path(path).stat().st_mtime_ns)
+    except (OSError, YamlFileError):
+        return (1, 1)
+    if node is None:
+        return (1, 1)
+    mark = node.start_mark
+    for step in ypath:
+        if isinstance(step, Key):
+            found = _mapping_item(node, step.name)
+            if found is not None:
+                mark = found[0].start_mark
+            break
+        if isinstance(node, yaml.MappingNode):
+            found = _mapping_item(node, step)
+            if found is None:
+                break
+            node = found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            break
+        mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _mapping_item(node: yaml.Node, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = None
+    for k, v in node.value:  # the last duplicate wins, as in the loaded data
+        if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+            found = (k, v)
+    return found

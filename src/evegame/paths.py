@@ -1,0 +1,41 @@
+"""Where evegame finds its shipped story and keeps the player's files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "evegame"
+
+
+def shipped_story_dir() -> Path:
+    """The story that ships with evegame: inside the installed package, else the checkout's story/."""
+    packaged = Path(__file__).parent / "story"
+    if (packaged / "story.yaml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "story"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder for saves, settings and the endings gallery.
+
+    ``override`` (``--data-dir``) wins, then ``EVEGAME_DATA_DIR``, then the platform's user data dir.
+    """
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("EVEGAME_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """The folder for caches (the compiled-story cache); ``EVEGAME_CACHE_DIR`` overrides."""
+    env = os.environ.get("EVEGAME_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)

@@ -123,7 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def verb(name: str, help: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         p = sub.add_parser(
-            name, help=help, description=help, epilog=EXAMPLES.get(name), formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=help,
+            description=help,
+            epilog=EXAMPLES.get(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         p.set_defaults(func=func)
         return p
@@ -144,7 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_play_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story", metavar="DIR", help="the story folder to play (default: the shipped story)")
-    p.add_argument("--data-dir", metavar="DIR", help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)",
+    )
     p.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
 
 
@@ -177,5 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("EVEGAME_DEBUG"):
             raise
-        print(f"evegame: internal error: {type(exc).__name__}: {exc} (set EVEGAME_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"evegame: internal error: {type(exc).__name__}: {exc} (set EVEGAME_DEBUG=1 for details)", file=sys.stderr
+        )
         return 2

@@ -10,7 +10,7 @@ from typing import Any
 from .errors import ChoiceError
 from .loader import read_story
 from .machine import SceneMachine, build_machine, trigger_name
-from .model import Choice, Scene, Story, Value
+from .model import Achievement, Choice, Scene, Story, Value
 from .render import render_text
 from .state import GameState
 
@@ -160,6 +160,11 @@ class Game:
         """Ids of the codex entries unlocked so far, in the order found."""
         return self.state.codex
 
+    def achievements(self) -> list[Achievement]:
+        """The story's achievements whose conditions hold now (meaningful once the game is over)."""
+        variables, visits = self.state.variables, self.state.visits
+        return [a for a in self.story.achievements if a.condition is None or a.condition(variables, visits)]
+
     def status(self) -> list[tuple[str, str]]:
         """The manifest's sidebar entries shown now, as (label, formatted value)."""
         from .render import format_value
@@ -180,7 +185,9 @@ class Game:
         if isinstance(choice, int) and not isinstance(choice, bool):
             if 1 <= choice <= len(available):
                 return available[choice - 1]
-            raise ChoiceError(f"there is no choice number {choice}: {len(available)} available in scene {self.state.scene!r}")
+            raise ChoiceError(
+                f"there is no choice number {choice}: {len(available)} available in scene {self.state.scene!r}"
+            )
         text = str(choice).strip()
         for c in available:
             if c.key == text:
@@ -192,7 +199,9 @@ class Game:
             return self.find_choice(int(text))
         hidden = [c for c in self.current.choices if text in (c.key, c.text.strip())]
         if hidden:
-            raise ChoiceError(f"choice {text!r} is not available now (its condition '{hidden[0].condition}' does not hold)")
+            raise ChoiceError(
+                f"choice {text!r} is not available now (its condition '{hidden[0].condition}' does not hold)"
+            )
         names = ", ".join(repr(c.key) for c in available)
         raise ChoiceError(f"scene {self.state.scene!r} has no choice {text!r}; available: {names}")
 

@@ -16,17 +16,30 @@ from typing import Any
 from . import validate
 from .conditions import Condition, ConditionError, parse_condition, type_name
 from .errors import Problem, StoryError
-from .model import Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
+from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
 from .problems import Problems, did_you_mean
+from .render import INTERPOLATION
 from .yamlsource import Key, YamlFileError, decode, parse
 
 ID_RE = re.compile(r"[a-z0-9_]+\Z")
 VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
-from .render import _FIELD as INTERPOLATION
 
 RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits"}
 
-MANIFEST_KEYS = {"id", "title", "start", "variables", "status", "endings", "inventory", "author", "version", "description"}
+MANIFEST_KEYS = {
+    "id",
+    "title",
+    "start",
+    "variables",
+    "status",
+    "endings",
+    "achievements",
+    "inventory",
+    "author",
+    "version",
+    "description",
+}
+ACHIEVEMENT_KEYS = {"id", "title", "description", "if"}
 SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
 CHOICE_KEYS = {"id", "text", "goto", "if", "effects"}
 CODEX_KEYS = {"id", "title", "text", "category", "unlocked_by"}
@@ -134,7 +147,11 @@ class _Builder:
                 self.problems.at(loc, 1, 1, "empty file: expected 'story:', 'scenes:' or 'codex:'", "structure")
                 continue
             if not isinstance(value, dict):
-                self.problems.error(loc, f"a story file is a mapping with 'story:', 'scenes:' or 'codex:', not {_kind(value)}", "structure")
+                self.problems.error(
+                    loc,
+                    f"a story file is a mapping with 'story:', 'scenes:' or 'codex:', not {_kind(value)}",
+                    "structure",
+                )
                 continue
             docs.append(_RawDoc(name, value))
         return docs, digest.hexdigest(), [str(f) for f in files]
@@ -157,7 +174,9 @@ class _Builder:
             if "story" in doc.data:
                 manifests.append(doc)
         if not manifests:
-            self.problems.error(SourceLoc(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest")
+            self.problems.error(
+                SourceLoc(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest"
+            )
             return None
         for extra in manifests[1:]:
             self.problems.error(
@@ -213,10 +232,13 @@ class _Builder:
         title = self.string(m, "title", mloc, required=True) or "Untitled"
         start = self.string(m, "start", mloc, required=True)
         if start is not None and start not in scene_ids:
-            self.problems.error(mloc.child("start"), f"start scene {start!r} does not exist{did_you_mean(start, scene_ids)}", "goto")
+            self.problems.error(
+                mloc.child("start"), f"start scene {start!r} does not exist{did_you_mean(start, scene_ids)}", "goto"
+            )
         story_id = self.string(m, "id", mloc) or _slug(title)
         status = self.parse_status(m.get("status"), mloc.child("status"), scene_exists)
         ending_titles = self.parse_endings(m.get("endings"), mloc.child("endings"))
+        achievements = self.parse_achievements(m.get("achievements"), mloc.child("achievements"), scene_exists)
         story = Story(
             id=story_id,
             title=title,
@@ -234,6 +256,7 @@ class _Builder:
             content_hash=content_hash,
             files=files,
             manifest_loc=mloc,
+            achievements=achievements,
         )
         if self.problems.has_errors:
             return story
@@ -295,15 +318,21 @@ class _Builder:
         if raw is None:
             return out
         if not isinstance(raw, dict):
-            self.problems.error(loc, f"'variables' must be a mapping of names to starting values, not {_kind(raw)}", "type")
+            self.problems.error(
+                loc, f"'variables' must be a mapping of names to starting values, not {_kind(raw)}", "type"
+            )
             return out
         for name, value in raw.items():
             vloc = loc.child(Key(str(name)))
             if not isinstance(name, str) or not VAR_RE.match(name):
-                self.problems.error(vloc, f"variable name {name!r} may use only a-z, 0-9 and _ and not start with a digit", "id")
+                self.problems.error(
+                    vloc, f"variable name {name!r} may use only a-z, 0-9 and _ and not start with a digit", "id"
+                )
                 continue
             if name in RESERVED:
-                self.problems.error(vloc, f"{name!r} is a word of the condition language and cannot be a variable", "id")
+                self.problems.error(
+                    vloc, f"{name!r} is a word of the condition language and cannot be a variable", "id"
+                )
                 continue
             kind = type_name(value)
             if kind == "list" and not all(isinstance(v, str) for v in value):
@@ -311,7 +340,9 @@ class _Builder:
                 continue
             if kind not in ("int", "bool", "str", "list"):
                 self.problems.error(
-                    loc.child(name), f"variable {name!r} must start as a number, true/false, a string or a list, not {_kind(value)}", "type"
+                    loc.child(name),
+                    f"variable {name!r} must start as a number, true/false, a string or a list, not {_kind(value)}",
+                    "type",
                 )
                 continue
             self.types[name] = kind
@@ -325,7 +356,11 @@ class _Builder:
             return
         name = self.var_of(m["inventory"], loc.child("inventory"), "inventory")
         if name is not None and self.types[name] != "list":
-            self.problems.error(loc.child("inventory"), f"inventory must name a list variable; {name!r} is {_WORD[self.types[name]]}", "type")
+            self.problems.error(
+                loc.child("inventory"),
+                f"inventory must name a list variable; {name!r} is {_WORD[self.types[name]]}",
+                "type",
+            )
             name = None
         self.inventory = name
 
@@ -349,14 +384,18 @@ class _Builder:
             if choice is None:
                 continue
             if choice.key in seen_keys:
-                self.problems.error(choice.loc.child("id"), f"duplicate choice id {choice.key!r} in scene {sid!r}", "duplicate-id")
+                self.problems.error(
+                    choice.loc.child("id"), f"duplicate choice id {choice.key!r} in scene {sid!r}", "duplicate-id"
+                )
                 continue
             seen_keys.add(choice.key)
             choices.append(choice)
         if sid is None:
             return None
         if "ending" in raw and raw_choices:
-            self.problems.error(loc.child(Key("choices")), f"ending scene {sid!r} cannot have choices: the game ends here", "ending")
+            self.problems.error(
+                loc.child(Key("choices")), f"ending scene {sid!r} cannot have choices: the game ends here", "ending"
+            )
         elif "ending" not in raw and not raw_choices:
             self.problems.error(
                 loc.child(Key("id")) if "choices" not in raw else loc.child("choices"),
@@ -365,11 +404,17 @@ class _Builder:
             )
         return Scene(sid, title, paragraphs, tuple(choices), on_enter, ending, loc)
 
-    def parse_text(self, raw: Any, loc: SourceLoc, scene_exists: Callable[[str], bool], *, required: bool) -> tuple[Paragraph, ...]:
+    def parse_text(
+        self, raw: Any, loc: SourceLoc, scene_exists: Callable[[str], bool], *, required: bool
+    ) -> tuple[Paragraph, ...]:
         tloc = loc.child("text")
         if raw is None:
             if required:
-                self.problems.error(loc.child(Key("id")) if isinstance(raw, type(None)) else tloc, "missing required key 'text'", "missing-key")
+                self.problems.error(
+                    loc.child(Key("id")) if isinstance(raw, type(None)) else tloc,
+                    "missing required key 'text'",
+                    "missing-key",
+                )
             return ()
         if isinstance(raw, str):
             self.check_interpolation(raw, tloc)
@@ -403,7 +448,11 @@ class _Builder:
                 continue
             name = name.strip()
             if name not in self.types:
-                self.problems.error(loc, f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)", "undeclared")
+                self.problems.error(
+                    loc,
+                    f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)",
+                    "undeclared",
+                )
 
     def condition(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Condition | None:
         if "if" not in raw:
@@ -411,7 +460,11 @@ class _Builder:
         source = raw["if"]
         cloc = loc.child("if")
         if isinstance(source, bool):
-            self.problems.error(cloc, f"condition is the YAML value {str(source).lower()}; a condition over variables is expected", "type")
+            self.problems.error(
+                cloc,
+                f"condition is the YAML value {str(source).lower()}; a condition over variables is expected",
+                "type",
+            )
             return None
         if not isinstance(source, str):
             self.problems.error(cloc, f"'if' must be a condition string, not {_kind(source)}", "type")
@@ -438,7 +491,9 @@ class _Builder:
         text = self.string(c, "text", loc, required=True)
         goto = self.string(c, "goto", loc, required=True)
         if goto is not None and goto not in self._scene_ids:
-            self.problems.error(loc.child("goto"), f"goto target {goto!r} is not a scene{did_you_mean(goto, self._scene_ids)}", "goto")
+            self.problems.error(
+                loc.child("goto"), f"goto target {goto!r} is not a scene{did_you_mean(goto, self._scene_ids)}", "goto"
+            )
         cond = self.condition(c, loc, scene_exists)
         effects = self.parse_effects(c.get("effects"), loc.child("effects")) if "effects" in c else ()
         if text is None or goto is None:
@@ -446,7 +501,9 @@ class _Builder:
         key = cid or f"choice_{index + 1}"
         return Choice(key, text, goto, cond, effects, loc, explicit_id=cid is not None)
 
-    def parse_codex(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> CodexEntry | None:
+    def parse_codex(
+        self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]
+    ) -> CodexEntry | None:
         self.mapping(raw, loc, CODEX_KEYS, "a codex entry")
         cid = self.ident(raw, "id", loc, required=True)
         title = self.string(raw, "title", loc, required=True)
@@ -455,7 +512,9 @@ class _Builder:
         unlocked_by = self.string(raw, "unlocked_by", loc)
         if unlocked_by is not None and not scene_exists(unlocked_by):
             self.problems.error(
-                loc.child("unlocked_by"), f"unlocked_by names unknown scene {unlocked_by!r}{did_you_mean(unlocked_by, self._scene_ids)}", "goto"
+                loc.child("unlocked_by"),
+                f"unlocked_by names unknown scene {unlocked_by!r}{did_you_mean(unlocked_by, self._scene_ids)}",
+                "goto",
             )
         if cid is None or title is None or text is None:
             return None
@@ -475,12 +534,41 @@ class _Builder:
                 continue
             var = self.string(s, "var", iloc, required=True)
             if var is not None and var not in self.types:
-                self.problems.error(iloc.child("var"), f"status shows undeclared variable {var!r}{did_you_mean(var, self.types)}", "undeclared")
+                self.problems.error(
+                    iloc.child("var"),
+                    f"status shows undeclared variable {var!r}{did_you_mean(var, self.types)}",
+                    "undeclared",
+                )
                 var = None
             label = self.string(s, "label", iloc)
             cond = self.condition(s, iloc, scene_exists)
             if var is not None:
                 out.append(StatusItem(var, label or var.replace("_", " ").capitalize(), cond))
+        return out
+
+    def parse_achievements(self, raw: Any, loc: SourceLoc, scene_exists: Callable[[str], bool]) -> list[Achievement]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.error(loc, f"'achievements' must be a list of {{id, title, if}}, not {_kind(raw)}", "type")
+            return []
+        out: list[Achievement] = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            iloc = loc.child(i)
+            a = self.mapping(item, iloc, ACHIEVEMENT_KEYS, "an achievement")
+            if a is None:
+                continue
+            aid = self.ident(a, "id", iloc, required=True)
+            title = self.string(a, "title", iloc, required=True)
+            description = self.string(a, "description", iloc) or ""
+            cond = self.condition(a, iloc, scene_exists)
+            if aid in seen:
+                self.problems.error(iloc.child("id"), f"duplicate achievement id {aid!r}", "duplicate-id")
+                continue
+            if aid is not None and title is not None:
+                seen.add(aid)
+                out.append(Achievement(aid, title, description, cond, iloc))
         return out
 
     def parse_endings(self, raw: Any, loc: SourceLoc) -> dict[str, str]:
@@ -492,7 +580,9 @@ class _Builder:
         out = {}
         for name, title in raw.items():
             if not isinstance(title, str):
-                self.problems.error(loc.child(str(name)), f"the title of ending {name!r} must be a string, not {_kind(title)}", "type")
+                self.problems.error(
+                    loc.child(str(name)), f"the title of ending {name!r} must be a string, not {_kind(title)}", "type"
+                )
                 continue
             out[str(name)] = title
         return out
@@ -517,7 +607,11 @@ class _Builder:
             if key in e:
                 verb = "give" if key == "into" else "take"
                 if verb not in e:
-                    self.problems.error(loc.child(Key(key)), f"'{key}' names the list for '{verb}', but there is no '{verb}' here", "effect")
+                    self.problems.error(
+                        loc.child(Key(key)),
+                        f"'{key}' names the list for '{verb}', but there is no '{verb}' here",
+                        "effect",
+                    )
         if "set" in e:
             yield from self.parse_set(e["set"], loc.child("set"))
         if "add" in e:
@@ -529,19 +623,26 @@ class _Builder:
             ids = self.names(e["unlock"], loc.child("unlock"), "unlock")
             for i, cid in enumerate(ids):
                 if cid not in self._codex_ids:
-                    self.problems.error(loc.child("unlock", i) if isinstance(e["unlock"], list) else loc.child("unlock"),
-                                        f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}", "goto")
+                    self.problems.error(
+                        loc.child("unlock", i) if isinstance(e["unlock"], list) else loc.child("unlock"),
+                        f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}",
+                        "goto",
+                    )
                 yield Effect("unlock", "", cid, loc.child("unlock"))
 
     def var_of(self, name: Any, loc: SourceLoc, verb: str) -> str | None:
         if not isinstance(name, str) or name not in self.types:
-            self.problems.error(loc, f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), self.types)}", "undeclared")
+            self.problems.error(
+                loc, f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), self.types)}", "undeclared"
+            )
             return None
         return name
 
     def parse_set(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
         if not isinstance(raw, dict):
-            self.problems.error(loc, f"'set' takes a mapping of variables to values, e.g. set: {{flag: true}}, not {_kind(raw)}", "type")
+            self.problems.error(
+                loc, f"'set' takes a mapping of variables to values, e.g. set: {{flag: true}}, not {_kind(raw)}", "type"
+            )
             return
         for name, value in raw.items():
             var = self.var_of(name, loc.child(Key(str(name))), "set")
@@ -549,13 +650,19 @@ class _Builder:
                 continue
             want, got = self.types[var], type_name(value)
             if got != want or (got == "list" and not all(isinstance(v, str) for v in value)):
-                self.problems.error(loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type")
+                self.problems.error(
+                    loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type"
+                )
                 continue
             yield Effect("set", var, list(value) if want == "list" else value, loc.child(name))
 
     def parse_add(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
         if not isinstance(raw, dict):
-            self.problems.error(loc, f"'add' takes a mapping of number variables to amounts, e.g. add: {{coins: -1}}, not {_kind(raw)}", "type")
+            self.problems.error(
+                loc,
+                f"'add' takes a mapping of number variables to amounts, e.g. add: {{coins: -1}}, not {_kind(raw)}",
+                "type",
+            )
             return
         for name, value in raw.items():
             var = self.var_of(name, loc.child(Key(str(name))), "add")
@@ -563,10 +670,18 @@ class _Builder:
                 continue
             if self.types[var] != "int":
                 hint = " (use 'set' for flags, 'give'/'take' for lists)"
-                self.problems.error(loc.child(Key(str(name))), f"type mismatch: cannot add to {var!r}, which is {_WORD[self.types[var]]}{hint}", "type")
+                self.problems.error(
+                    loc.child(Key(str(name))),
+                    f"type mismatch: cannot add to {var!r}, which is {_WORD[self.types[var]]}{hint}",
+                    "type",
+                )
                 continue
             if type_name(value) != "int":
-                self.problems.error(loc.child(name), f"type mismatch: 'add' needs a whole number for {var!r}, not {_kind(value)}", "type")
+                self.problems.error(
+                    loc.child(name),
+                    f"type mismatch: 'add' needs a whole number for {var!r}, not {_kind(value)}",
+                    "type",
+                )
                 continue
             yield Effect("add", var, value, loc.child(name))
 
@@ -575,14 +690,22 @@ class _Builder:
         if target is None:
             var = self.inventory
             if var is None:
-                self.problems.error(loc.child(Key(verb)), f"'{verb}' needs '{key}: LIST' (no default list: declare 'items' or set the manifest's 'inventory')", "effect")
+                self.problems.error(
+                    loc.child(Key(verb)),
+                    f"'{verb}' needs '{key}: LIST' (no default list: declare 'items' or set the manifest's 'inventory')",
+                    "effect",
+                )
                 return
         else:
             var = self.var_of(target, loc.child(key), f"'{key}'")
             if var is None:
                 return
             if self.types[var] != "list":
-                self.problems.error(loc.child(key), f"type mismatch: '{key}' needs a list variable, {var!r} is {_WORD[self.types[var]]}", "type")
+                self.problems.error(
+                    loc.child(key),
+                    f"type mismatch: '{key}' needs a list variable, {var!r} is {_WORD[self.types[var]]}",
+                    "type",
+                )
                 return
         for item in names:
             yield Effect(verb, var, item, loc.child(verb))
@@ -600,7 +723,14 @@ _WORD = {"bool": "a flag", "int": "a number", "str": "a string", "list": "a list
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing (null)"
-    words = {bool: "true/false", int: "a number", float: "a decimal number", str: "a string", list: "a list", dict: "a mapping"}
+    words = {
+        bool: "true/false",
+        int: "a number",
+        float: "a decimal number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+    }
     word = words.get(type(value), type(value).__name__)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         shown = repr(value) if len(repr(value)) < 30 else repr(value)[:27] + "...'"
@@ -616,4 +746,3 @@ def _first_line(loc: SourceLoc) -> tuple[int, int]:
     from .yamlsource import locate
 
     return locate(loc.file, loc.path)
-

@@ -84,6 +84,17 @@ class StatusItem:
     condition: Condition | None = None
 
 
+@dataclass(frozen=True)
+class Achievement:
+    """Earned when a game ends with its condition holding (e.g. rules kept or broken)."""
+
+    id: str
+    title: str
+    description: str
+    condition: Condition | None
+    loc: SourceLoc
+
+
 @dataclass
 class Story:
     id: str
@@ -102,6 +113,7 @@ class Story:
     content_hash: str = ""
     files: list[str] = field(default_factory=list)
     manifest_loc: SourceLoc | None = None
+    achievements: list[Achievement] = field(default_factory=list)
 
     def ending_title(self, ending: str) -> str:
         if ending in self.ending_titles:

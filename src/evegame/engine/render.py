@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .model import Scene, Value
 
-_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+INTERPOLATION = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
 def format_value(value: Value) -> str:
@@ -28,7 +28,7 @@ def interpolate(text: str, variables: Mapping[str, Value]) -> str:
             return m.group(0)[0]
         return format_value(variables[name.strip()])
 
-    return _FIELD.sub(fill, text)
+    return INTERPOLATION.sub(fill, text)
 
 
 def render_text(scene: Scene, variables: Mapping[str, Value], visits: Mapping[str, int]) -> str:

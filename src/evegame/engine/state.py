@@ -49,9 +49,8 @@ class GameState:
             items = self.variables[var]
             if value in items:  # type: ignore[operator]
                 self.variables[var] = [i for i in items if i != value]  # type: ignore[union-attr]
-        elif op == "unlock":
-            if value not in self.codex:
-                self.codex.append(value)
+        elif op == "unlock" and value not in self.codex:
+            self.codex.append(value)
 
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy of the state."""
@@ -95,9 +94,14 @@ class GameState:
         visits = data.get("visits", {})
         path = data.get("path", [])
         codex = data.get("codex", [])
-        if not (isinstance(visits, dict) and all(isinstance(k, str) and type_name(v) == "int" for k, v in visits.items())):
+        if not (
+            isinstance(visits, dict) and all(isinstance(k, str) and type_name(v) == "int" for k, v in visits.items())
+        ):
             raise SaveError("the saved visit counts are malformed")
-        if not (isinstance(path, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in path)):
+        if not (
+            isinstance(path, list)
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in path)
+        ):
             raise SaveError("the saved path is malformed")
         if not (isinstance(codex, list) and all(isinstance(c, str) for c in codex)):
             raise SaveError("the saved codex is malformed")

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .model import Effect, Scene, SourceLoc, Story
 from .problems import Problems
+from .render import INTERPOLATION
 from .yamlsource import Key
 
 
@@ -55,20 +56,34 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
     report = problems.warning if lenient else problems.error
     endings = [s for s in story.scenes.values() if s.is_ending]
     if not endings and story.manifest_loc is not None:
-        problems.error(story.manifest_loc, "the story has no ending: mark at least one scene with 'ending: NAME'", "ending")
+        problems.error(
+            story.manifest_loc, "the story has no ending: mark at least one scene with 'ending: NAME'", "ending"
+        )
     reached = reachable_from(story, story.start)
     for scene in story.scenes.values():
         if scene.id in reached:
             continue
         if scene.is_ending:
-            report(_id_loc(scene), f"ending {scene.ending!r} is never reached: no path from {story.start!r} leads to scene {scene.id!r}", "unreachable-ending")
+            report(
+                _id_loc(scene),
+                f"ending {scene.ending!r} is never reached: no path from {story.start!r} leads to scene {scene.id!r}",
+                "unreachable-ending",
+            )
         else:
-            report(_id_loc(scene), f"scene {scene.id!r} is unreachable: no path from the start scene {story.start!r} leads here", "unreachable")
+            report(
+                _id_loc(scene),
+                f"scene {scene.id!r} is unreachable: no path from the start scene {story.start!r} leads here",
+                "unreachable",
+            )
     if endings:
         good = can_reach_ending(story)
         for scene in story.scenes.values():
             if scene.id in reached and scene.id not in good:
-                problems.error(_id_loc(scene), f"no ending can be reached from scene {scene.id!r}: every path from it loops without end", "trap")
+                problems.error(
+                    _id_loc(scene),
+                    f"no ending can be reached from scene {scene.id!r}: every path from it loops without end",
+                    "trap",
+                )
     _warnings(story, problems)
 
 
@@ -99,10 +114,17 @@ def _warnings(story: Story, problems: Problems) -> None:
         texts = Counter(c.text.strip() for c in scene.choices)
         for choice in scene.choices:
             if texts[choice.text.strip()] > 1 and choice.condition is None:
-                problems.warning(choice.loc.child("text"), f"two choices in scene {scene.id!r} read {choice.text.strip()!r}: players cannot tell them apart", "identical-choices")
+                problems.warning(
+                    choice.loc.child("text"),
+                    f"two choices in scene {scene.id!r} read {choice.text.strip()!r}: players cannot tell them apart",
+                    "identical-choices",
+                )
     for item in story.status:
         if item.condition is not None:
             conditions.append((item.condition, story.manifest_loc or SourceLoc(story.root)))
+    for a in story.achievements:
+        if a.condition is not None:
+            conditions.append((a.condition, a.loc.child("if")))
     for cond, _ in conditions:
         used.update(cond.variables)
     for cond, loc in conditions:
@@ -110,25 +132,37 @@ def _warnings(story: Story, problems: Problems) -> None:
             continue
         if not cond(story.variables, {}):
             names = ", ".join(sorted(cond.variables))
-            problems.warning(loc, f"condition {cond.source!r} can never hold: {names} never change from their start values", "never-true")
+            problems.warning(
+                loc,
+                f"condition {cond.source!r} can never hold: {names} never change from their start values",
+                "never-true",
+            )
     status_vars = {s.var for s in story.status}
     if story.manifest_loc is not None:
         vloc = story.manifest_loc.child("variables")
         for name in story.variables:
             if name not in used and name not in status_vars:
-                problems.warning(vloc.child(Key(name)), f"variable {name!r} is declared but never used", "unused-variable")
+                problems.warning(
+                    vloc.child(Key(name)), f"variable {name!r} is declared but never used", "unused-variable"
+                )
         ending_names = {s.ending for s in story.scenes.values() if s.is_ending}
         for name in story.ending_titles:
             if name not in ending_names:
-                problems.warning(story.manifest_loc.child("endings", Key(name)), f"title given for ending {name!r}, but no scene ends with it", "unused-ending")
+                problems.warning(
+                    story.manifest_loc.child("endings", Key(name)),
+                    f"title given for ending {name!r}, but no scene ends with it",
+                    "unused-ending",
+                )
     for entry in story.codex.values():
         if entry.unlocked_by is None and entry.id not in unlocked:
-            problems.warning(entry.loc.child("id"), f"codex entry {entry.id!r} is never unlocked (add 'unlocked_by: SCENE' or an 'unlock' effect)", "codex-locked")
+            problems.warning(
+                entry.loc.child("id"),
+                f"codex entry {entry.id!r} is never unlocked (add 'unlocked_by: SCENE' or an 'unlock' effect)",
+                "codex-locked",
+            )
 
 
 def _interpolated(text: str) -> set[str]:
-    from .loader import INTERPOLATION
-
     if "{" not in text:
         return set()
     return {m.group(1).strip() for m in INTERPOLATION.finditer(text) if m.group(1)}

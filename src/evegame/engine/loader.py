@@ -109,6 +109,7 @@ class _Builder:
     problems: Problems = field(init=False)
     types: dict[str, str] = field(default_factory=dict)
     inventory: str | None = None
+    incomplete: bool = False  # a file did not parse: references into it cannot be judged
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -142,6 +143,7 @@ class _Builder:
                 value = parse(decode(data))
             except YamlFileError as exc:
                 self.problems.at(loc, exc.line, exc.col, str(exc), "yaml")
+                self.incomplete = True
                 continue
             if value is None:
                 self.problems.at(loc, 1, 1, "empty file: expected 'story:', 'scenes:' or 'codex:'", "structure")
@@ -213,7 +215,7 @@ class _Builder:
 
         scene_ids = self.collect_ids(raw_scenes, "scene")
         codex_ids = self.collect_ids(raw_codex, "codex entry")
-        scene_exists = scene_ids.__contains__
+        scene_exists = (lambda _sid: True) if self.incomplete else scene_ids.__contains__
         self._scene_ids = scene_ids
         self._codex_ids = codex_ids
 
@@ -232,7 +234,7 @@ class _Builder:
         title = self.string(m, "title", mloc, required=True) or "Untitled"
         start = self.string(m, "start", mloc, required=True)
         if start is not None and start not in scene_ids:
-            self.problems.error(
+            self.ref_error(
                 mloc.child("start"), f"start scene {start!r} does not exist{did_you_mean(start, scene_ids)}", "goto"
             )
         story_id = self.string(m, "id", mloc) or _slug(title)
@@ -258,10 +260,15 @@ class _Builder:
             manifest_loc=mloc,
             achievements=achievements,
         )
-        if self.problems.has_errors:
+        if self.problems.has_errors or self.incomplete:
             return story
         validate.check_story(story, self.problems, lenient=lenient)
         return story
+
+    def ref_error(self, loc: SourceLoc, message: str, code: str) -> None:
+        """A reference to a missing scene or entry; not judged when a file failed to parse."""
+        if not self.incomplete:
+            self.problems.error(loc, message, code)
 
     # -- pieces --------------------------------------------------------------------
 
@@ -285,7 +292,12 @@ class _Builder:
             return None
         value = raw[key]
         if not isinstance(value, str):
-            self.problems.error(loc.child(key), f"{key!r} must be a string, not {_kind(value)}", "type")
+            hint = (
+                " (YAML reads yes/no/on/off/true/false as a flag: put the text in quotes)"
+                if isinstance(value, bool)
+                else ""
+            )
+            self.problems.error(loc.child(key), f"{key!r} must be a string, not {_kind(value)}{hint}", "type")
             return None
         return value
 
@@ -491,7 +503,7 @@ class _Builder:
         text = self.string(c, "text", loc, required=True)
         goto = self.string(c, "goto", loc, required=True)
         if goto is not None and goto not in self._scene_ids:
-            self.problems.error(
+            self.ref_error(
                 loc.child("goto"), f"goto target {goto!r} is not a scene{did_you_mean(goto, self._scene_ids)}", "goto"
             )
         cond = self.condition(c, loc, scene_exists)
@@ -623,7 +635,7 @@ class _Builder:
             ids = self.names(e["unlock"], loc.child("unlock"), "unlock")
             for i, cid in enumerate(ids):
                 if cid not in self._codex_ids:
-                    self.problems.error(
+                    self.ref_error(
                         loc.child("unlock", i) if isinstance(e["unlock"], list) else loc.child("unlock"),
                         f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}",
                         "goto",

@@ -212,7 +212,9 @@ class SaveStore:
             scene=scene,
             scene_title=self.story.scenes[scene].title or scene,
             saved_at=data.get("saved_at") if isinstance(data.get("saved_at"), str) else None,
-            play_time=float(play_time) if isinstance(play_time, (int, float)) and not isinstance(play_time, bool) else 0.0,
+            play_time=float(play_time)
+            if isinstance(play_time, (int, float)) and not isinstance(play_time, bool)
+            else 0.0,
             turns=turns if isinstance(turns, int) and not isinstance(turns, bool) else 0,
             story_changed=changed,
         )

@@ -8,10 +8,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = ROOT / "tests" / "stories" / "mini"
-SHIPPED = ROOT / "story"
-
 MANIFEST = """\
 story:
   title: Test

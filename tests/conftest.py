@@ -35,3 +35,11 @@ def write_story(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch the real user data or cache folders."""
+    base = tmp_path_factory.mktemp("userdirs")
+    monkeypatch.setenv("EVEGAME_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("EVEGAME_CACHE_DIR", str(base / "cache"))

@@ -349,6 +349,14 @@ class Condition:
     def __str__(self) -> str:
         return self.source
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled closures cannot be pickled; the tree can, and compiles again fast.
+        return (_rebuild, (self.source, self.tree, self.variables, self.scenes))
+
+
+def _rebuild(source: str, tree: Node, variables: frozenset[str], scenes: frozenset[str]) -> Condition:
+    return Condition(source, tree, variables, scenes, _compile(tree))
+
 
 def parse_condition(
     source: str,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ChoiceError
+from .gcpause import gc_paused
 from .loader import read_story
 from .machine import SceneMachine, build_machine, trigger_name
 from .model import Achievement, Choice, Scene, Story, Value
@@ -64,9 +65,10 @@ class Game:
             if entry.unlocked_by:
                 self._unlocks_by_scene.setdefault(entry.unlocked_by, []).append(entry.id)
         self._model = _Model()
-        self.machine: SceneMachine = build_machine(
-            story, self._model, holds=self._holds, apply_choice=self._apply_choice, enter_scene=self._enter_scene
-        )
+        with gc_paused():
+            self.machine: SceneMachine = build_machine(
+                story, self._model, holds=self._holds, apply_choice=self._apply_choice, enter_scene=self._enter_scene
+            )
         self._enter_scene(story.scenes[story.start])()
 
     # -- construction ---------------------------------------------------------------

@@ -6,16 +6,16 @@ is the strict front door used by ``Game.load``: it raises ``StoryError``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import validate
+from . import cache, validate
 from .conditions import Condition, ConditionError, parse_condition, type_name
 from .errors import Problem, StoryError
+from .gcpause import gc_paused
 from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
 from .problems import Problems, did_you_mean
 from .render import INTERPOLATION
@@ -84,16 +84,42 @@ def read_story(root: str | Path) -> Story:
     return result.story
 
 
-def load_story(root: str | Path, *, lenient: bool = False) -> LoadResult:
+def load_story(root: str | Path, *, lenient: bool = False, use_cache: bool | None = None) -> LoadResult:
     """Load and validate the story folder ``root``; collect every problem.
 
-    ``lenient`` turns unreachable scenes and endings into warnings.
+    ``lenient`` turns unreachable scenes and endings into warnings. A clean story
+    is kept in the compiled-story cache (``use_cache``; default: on unless
+    ``EVEGAME_NO_CACHE=1``) and loads from it while its files are unchanged.
     """
-    builder = _Builder(Path(root))
+    with gc_paused(freeze=True):
+        return _load_story(Path(root), lenient, use_cache)
+
+
+def _load_story(root: Path, lenient: bool, use_cache: bool | None) -> LoadResult:
+    key = ""
+    use_cache = cache.enabled() if use_cache is None else use_cache
+    if root.is_dir():
+        try:
+            key = cache.content_key(root, story_files(root))
+        except OSError:
+            use_cache = False  # an unreadable file: the builder reports it
+        if use_cache and key:
+            from ..paths import cache_dir
+
+            cached = cache.load(cache_dir(), key)
+            if cached is not None:
+                return LoadResult(cached, [])
+    builder = _Builder(root)
     story = builder.build(lenient=lenient)
     problems = builder.problems.resolve()
     if any(p.severity == "error" for p in problems):
         story = None
+    if story is not None:
+        story.content_hash = key
+        if use_cache and key and not problems:
+            from ..paths import cache_dir
+
+            cache.store(cache_dir(), key, story)
     return LoadResult(story, problems)
 
 
@@ -110,6 +136,7 @@ class _Builder:
     types: dict[str, str] = field(default_factory=dict)
     inventory: str | None = None
     incomplete: bool = False  # a file did not parse: references into it cannot be judged
+    _conditions: dict[str, Condition] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -117,7 +144,7 @@ class _Builder:
     # -- files ------------------------------------------------------------------
 
     def read_files(self) -> tuple[list[_RawDoc], str, list[str]]:
-        root_loc = SourceLoc(str(self.root))
+        root_loc = SourceLoc.at(str(self.root))
         if not self.root.exists():
             self.problems.error(root_loc, "story folder not found")
             return [], "", []
@@ -128,17 +155,15 @@ class _Builder:
         if not files:
             self.problems.error(root_loc, "no story files here (*.yaml or *.yml)")
             return [], "", []
-        digest = hashlib.sha256()
         docs = []
         for path in files:
             name = str(path)
-            loc = SourceLoc(name)
+            loc = SourceLoc.at(name)
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 self.problems.at(loc, 0, 0, f"cannot read file: {exc.strerror}")
                 continue
-            digest.update(str(path.relative_to(self.root)).encode() + b"\0" + data + b"\0")
             try:
                 value = parse(decode(data))
             except YamlFileError as exc:
@@ -156,7 +181,7 @@ class _Builder:
                 )
                 continue
             docs.append(_RawDoc(name, value))
-        return docs, digest.hexdigest(), [str(f) for f in files]
+        return docs, "", [str(f) for f in files]
 
     # -- building ------------------------------------------------------------------
 
@@ -169,7 +194,7 @@ class _Builder:
             for key in doc.data:
                 if key not in TOP_KEYS:
                     self.problems.error(
-                        SourceLoc(doc.file, (Key(str(key)),)),
+                        SourceLoc.at(doc.file, (Key(str(key)),)),
                         f"unknown top-level key {key!r}{did_you_mean(str(key), TOP_KEYS)}; a story file holds 'story:', 'scenes:' or 'codex:'",
                         "unknown-key",
                     )
@@ -177,21 +202,21 @@ class _Builder:
                 manifests.append(doc)
         if not manifests:
             self.problems.error(
-                SourceLoc(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest"
+                SourceLoc.at(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest"
             )
             return None
         for extra in manifests[1:]:
             self.problems.error(
-                SourceLoc(extra.file, (Key("story"),)),
+                SourceLoc.at(extra.file, (Key("story"),)),
                 f"a second manifest: 'story:' is already in {self.problems.display(manifests[0].file)}",
                 "manifest",
             )
         manifest = manifests[0]
-        m = self.mapping(manifest.data["story"], SourceLoc(manifest.file, ("story",)), MANIFEST_KEYS, "the manifest")
+        m = self.mapping(manifest.data["story"], SourceLoc.at(manifest.file, ("story",)), MANIFEST_KEYS, "the manifest")
         if m is None:
             return None
-        variables = self.parse_variables(m.get("variables", {}), SourceLoc(manifest.file, ("story", "variables")))
-        self.parse_inventory(m, SourceLoc(manifest.file, ("story",)))
+        variables = self.parse_variables(m.get("variables", {}), SourceLoc.at(manifest.file, ("story", "variables")))
+        self.parse_inventory(m, SourceLoc.at(manifest.file, ("story",)))
 
         raw_scenes: list[tuple[dict[str, Any], SourceLoc]] = []
         raw_codex: list[tuple[dict[str, Any], SourceLoc]] = []
@@ -200,7 +225,7 @@ class _Builder:
                 if key not in doc.data:
                     continue
                 items = doc.data[key]
-                loc = SourceLoc(doc.file, (key,))
+                loc = SourceLoc.at(doc.file, (key,))
                 if items is None:
                     continue
                 if not isinstance(items, list):
@@ -230,7 +255,7 @@ class _Builder:
             if entry is not None and entry.id not in codex:
                 codex[entry.id] = entry
 
-        mloc = SourceLoc(manifest.file, ("story",))
+        mloc = SourceLoc.at(manifest.file, ("story",))
         title = self.string(m, "title", mloc, required=True) or "Untitled"
         start = self.string(m, "start", mloc, required=True)
         if start is not None and start not in scene_ids:
@@ -481,8 +506,11 @@ class _Builder:
         if not isinstance(source, str):
             self.problems.error(cloc, f"'if' must be a condition string, not {_kind(source)}", "type")
             return None
+        cached = self._conditions.get(source)
+        if cached is not None:
+            return cached
         try:
-            return parse_condition(source, self.types, scene_exists)
+            cond = parse_condition(source, self.types, scene_exists)
         except ConditionError as exc:
             message = str(exc)
             if message.startswith("undeclared variable"):
@@ -494,6 +522,8 @@ class _Builder:
             code = "undeclared" if "undeclared" in message else "condition"
             self.problems.error(cloc, f"bad condition {source!r}: {message} (at character {exc.offset + 1})", code)
             return None
+        self._conditions[source] = cond  # the same text means the same condition everywhere
+        return cond
 
     def parse_choice(self, raw: Any, loc: SourceLoc, index: int, scene_exists: Callable[[str], bool]) -> Choice | None:
         c = self.mapping(raw, loc, CHOICE_KEYS, "a choice")
@@ -640,7 +670,7 @@ class _Builder:
                         f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}",
                         "goto",
                     )
-                yield Effect("unlock", "", cid, loc.child("unlock"))
+                yield Effect("unlock", "", cid)
 
     def var_of(self, name: Any, loc: SourceLoc, verb: str) -> str | None:
         if not isinstance(name, str) or name not in self.types:
@@ -666,7 +696,7 @@ class _Builder:
                     loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type"
                 )
                 continue
-            yield Effect("set", var, list(value) if want == "list" else value, loc.child(name))
+            yield Effect("set", var, list(value) if want == "list" else value)
 
     def parse_add(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
         if not isinstance(raw, dict):
@@ -695,7 +725,7 @@ class _Builder:
                     "type",
                 )
                 continue
-            yield Effect("add", var, value, loc.child(name))
+            yield Effect("add", var, value)
 
     def parse_give_take(self, verb: str, raw: Any, target: Any, loc: SourceLoc, key: str) -> Iterator[Effect]:
         names = self.names(raw, loc.child(verb), verb)
@@ -720,7 +750,7 @@ class _Builder:
                 )
                 return
         for item in names:
-            yield Effect(verb, var, item, loc.child(verb))
+            yield Effect(verb, var, item)
 
     def names(self, raw: Any, loc: SourceLoc, verb: str) -> list[str]:
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):

@@ -12,15 +12,30 @@ Value = int | bool | str | list[str]
 YamlPath = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class SourceLoc:
-    """Where something was written: a file and the path of keys/indexes to it."""
+class SourceLoc(tuple):
+    """Where something was written: a file and the path of keys/indexes to it.
 
-    file: str
-    path: YamlPath = ()
+    A bare tuple subclass, built with ``SourceLoc.at(file, path)``: the loader makes
+    one for every node it reads, and with no Python-level ``__new__`` the story
+    cache unpickles them in C.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def at(cls, file: str, path: YamlPath = ()) -> SourceLoc:
+        return cls((file, path))
+
+    @property
+    def file(self) -> str:
+        return self[0]
+
+    @property
+    def path(self) -> YamlPath:
+        return self[1]
 
     def child(self, *keys: Any) -> SourceLoc:
-        return SourceLoc(self.file, self.path + keys)
+        return SourceLoc((self[0], self[1] + keys))
 
 
 @dataclass(frozen=True)
@@ -30,7 +45,6 @@ class Effect:
     op: str  # "set" | "add" | "give" | "take" | "unlock"
     var: str  # the variable (for give/take: the list; for unlock: "")
     value: Any  # new value, amount, item name or codex id
-    loc: SourceLoc
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,8 @@ def _warnings(story: Story, problems: Problems) -> None:
         for choice in scene.choices:
             if choice.condition is not None:
                 conditions.append((choice.condition, choice.loc.child("if")))
+        if len(scene.choices) < 2:
+            continue
         texts = Counter(c.text.strip() for c in scene.choices)
         for choice in scene.choices:
             if texts[choice.text.strip()] > 1 and choice.condition is None:
@@ -121,7 +123,7 @@ def _warnings(story: Story, problems: Problems) -> None:
                 )
     for item in story.status:
         if item.condition is not None:
-            conditions.append((item.condition, story.manifest_loc or SourceLoc(story.root)))
+            conditions.append((item.condition, story.manifest_loc or SourceLoc.at(story.root)))
     for a in story.achievements:
         if a.condition is not None:
             conditions.append((a.condition, a.loc.child("if")))

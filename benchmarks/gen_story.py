@@ -15,11 +15,7 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = (
-    "you the rain continental coin charon marker table bridge prague theatre dance blade quiet "
-    "corridor ledger winston lamp shadow river knife gold rule bow silence steps velvet smoke "
-    "glass stairwell ticket brand grey choir courtesy debt oath night snow chapel wound doctor"
-).split()
+WORDS = ["you", "the", "rain", "continental", "coin", "charon", "marker", "table", "bridge", "prague", "theatre", "dance", "blade", "quiet", "corridor", "ledger", "winston", "lamp", "shadow", "river", "knife", "gold", "rule", "bow", "silence", "steps", "velvet", "smoke", "glass", "stairwell", "ticket", "brand", "grey", "choir", "courtesy", "debt", "oath", "night", "snow", "chapel", "wound", "doctor"]
 PER_FILE = 100
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from evegame.engine import ChoiceError, Game, SaveError
 from evegame.engine.machine import SceneMachine
-
 from helpers import MINI
 
 

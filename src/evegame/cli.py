@@ -26,6 +26,21 @@ EXAMPLES = {
   evegame check mystory/           check your story; exit 1 on errors
   evegame check mystory/ --strict  warnings count as errors
   evegame check mystory/ --format json > problems.json""",
+    "stats": """examples:
+  evegame stats                    figures for the shipped story
+  evegame stats mystory/ --by-file scenes, words and choices per file
+  evegame stats --format json""",
+    "graph": """examples:
+  evegame graph > map.mmd          Mermaid flowchart of the shipped story
+  evegame graph mystory/ --format dot --out map.dot && dot -Tsvg map.dot > map.svg""",
+    "schema": """examples:
+  evegame schema story > story.schema.json
+  evegame schema playthrough > playthrough.schema.json
+  then put '# yaml-language-server: $schema=story.schema.json' on the first line of each story file""",
+    "new": """examples:
+  evegame new mystory              scaffold a small story that checks and plays
+  evegame new mystory --title "The Night Train"
+  evegame check mystory && evegame play --story mystory""",
 }
 
 
@@ -108,6 +123,68 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_clean(story_dir: Path):  # type: ignore[no-untyped-def]
+    """The story, or StoryError when it has errors (warnings are fine for the tools)."""
+    from .engine import StoryError, load_story
+
+    result = load_story(story_dir, lenient=True)
+    if result.errors or result.story is None:
+        raise StoryError(result.problems)
+    return result.story
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .authoring import stats
+
+    story_dir = _story_arg(args.story)
+    figures = stats.compute(_load_clean(story_dir))
+    for f in figures.by_file:
+        f.file = _relative(f.file, story_dir)
+    if args.format == "json":
+        print(json.dumps(figures.to_dict(), indent=2))
+    else:
+        print(stats.format_text(figures, by_file=args.by_file))
+    return 0
+
+
+def _relative(file: str, root: Path) -> str:
+    try:
+        return str(Path(file).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return file
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .authoring import graph
+
+    text = graph.render(_load_clean(_story_arg(args.story)), args.format)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .authoring.schema import schema_text
+
+    sys.stdout.write(schema_text(args.kind))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .authoring.scaffold import scaffold
+
+    target = Path(args.dir)
+    written = scaffold(target, args.title)
+    for path in written:
+        print(f"  created {path}")
+    print(f"\nA new story in {target}. Next:\n  evegame check {target}\n  evegame play --story {target}")
+    print(f"  evegame playtest {target / 'playthroughs'}")
+    return 0
+
+
 # --- parser ----------------------------------------------------------------------
 
 
@@ -140,6 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lenient", action="store_true", help="report unreachable scenes and endings as warnings")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    stats = verb("stats", "print a story's figures: scenes, words, endings, choices, codex, routes", cmd_stats)
+    stats.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
+    stats.add_argument("--by-file", action="store_true", help="also show the figures of each file")
+    stats.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    graph = verb("graph", "draw the story map: scenes as nodes, choices as edges, one cluster per file", cmd_graph)
+    graph.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="mermaid (default) or dot")
+    graph.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+
+    schema = verb("schema", "print the JSON Schema of story files or playthrough files", cmd_schema)
+    schema.add_argument("kind", nargs="?", choices=["story", "playthrough"], default="story", help="default: story")
+
+    new = verb("new", "create a small working story to start from", cmd_new)
+    new.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
+    new.add_argument("--title", help="the story's title (default: from the folder name)")
 
     for extra in EXTRA_VERBS:
         extra(verb)

@@ -1,0 +1,116 @@
+"""The story map as Mermaid or Graphviz DOT text: scenes, choices, conditions, one cluster per file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from ..engine.model import Choice, Scene, Story
+from ..engine.validate import reachable_from
+
+FORMATS = ("mermaid", "dot")
+
+
+def _files(story: Story) -> dict[str, list[Scene]]:
+    out: dict[str, list[Scene]] = {}
+    for scene in story.scenes.values():
+        out.setdefault(scene.loc.file, []).append(scene)
+    return dict(sorted(out.items()))
+
+
+def _rel(story: Story, file: str) -> str:
+    try:
+        return os.path.relpath(file, story.root)
+    except ValueError:
+        return file
+
+
+def _label(story: Story, scene: Scene, unreachable: bool) -> str:
+    label = f"{scene.title} ({scene.id})" if scene.title and scene.title != scene.id else scene.id
+    if scene.id == story.start:
+        label = f"START: {label}"
+    if scene.is_ending:
+        name = story.ending_title(scene.ending or "")
+        label = f"ENDING: {label}" if name == scene.title else f"ENDING {name}: {label}"
+    if unreachable:
+        label = f"UNREACHABLE: {label}"
+    return label
+
+
+def _edge_label(choice: Choice, limit: int = 48) -> str:
+    text = choice.text.strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    if choice.condition is not None:
+        text = f"{text} [if {choice.condition.source}]"
+    return text
+
+
+def render(story: Story, fmt: str = "mermaid") -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return "\n".join(_mermaid(story) if fmt == "mermaid" else _dot(story)) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return '"' + text.replace('"', "#quot;").replace("\n", " ") + '"'
+
+
+def _node(sid: str) -> str:
+    """Mermaid node names: prefixed, so that scene ids like 'end' are not read as keywords."""
+    return f"s_{sid}"
+
+
+def _mermaid(story: Story) -> Iterator[str]:
+    reached = reachable_from(story, story.start)
+    yield "flowchart TD"
+    for i, (file, scenes) in enumerate(_files(story).items()):
+        yield f"  subgraph file{i}[{_mermaid_text(_rel(story, file))}]"
+        for scene in scenes:
+            label = _mermaid_text(_label(story, scene, scene.id not in reached))
+            shape = f"(({label}))" if scene.is_ending else (f"[/{label}/]" if scene.id == story.start else f"[{label}]")
+            yield f"    {_node(scene.id)}{shape}"
+        yield "  end"
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            arrow = "-.->" if choice.condition is not None else "-->"
+            yield f"  {_node(scene.id)} {arrow}|{_mermaid_text(_edge_label(choice))}| {_node(choice.goto)}"
+    yield "  classDef ending stroke-width:3px"
+    yield "  classDef unreachable stroke-dasharray:4 4"
+    endings = [s.id for s in story.scenes.values() if s.is_ending]
+    if endings:
+        yield f"  class {','.join(map(_node, endings))} ending"
+    lost = [sid for sid in story.scenes if sid not in reached]
+    if lost:
+        yield f"  class {','.join(map(_node, lost))} unreachable"
+
+
+def _dot_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _dot(story: Story) -> Iterator[str]:
+    reached = reachable_from(story, story.start)
+    yield f"digraph {_dot_text(story.id)} {{"
+    yield f"  label={_dot_text(story.title)};"
+    yield "  rankdir=TB;"
+    yield '  node [shape=box, style=rounded, fontname="Helvetica"];'
+    yield '  edge [fontname="Helvetica", fontsize=10];'
+    for i, (file, scenes) in enumerate(_files(story).items()):
+        yield f"  subgraph cluster_{i} {{"
+        yield f"    label={_dot_text(_rel(story, file))};"
+        for scene in scenes:
+            attrs = [f"label={_dot_text(_label(story, scene, scene.id not in reached))}"]
+            if scene.is_ending:
+                attrs.append("shape=doubleoctagon")
+            if scene.id == story.start:
+                attrs.append("shape=invhouse")
+            if scene.id not in reached:
+                attrs.append("style=dashed")
+            yield f"    {_dot_text(scene.id)} [{', '.join(attrs)}];"
+        yield "  }"
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            style = ", style=dashed" if choice.condition is not None else ""
+            yield f"  {_dot_text(scene.id)} -> {_dot_text(choice.goto)} [label={_dot_text(_edge_label(choice))}{style}];"
+    yield "}"

@@ -41,6 +41,10 @@ EXAMPLES = {
   evegame new mystory              scaffold a small story that checks and plays
   evegame new mystory --title "The Night Train"
   evegame check mystory && evegame play --story mystory""",
+    "playtest": """examples:
+  evegame playtest tests/playthroughs           run every *.play.yaml below the folder
+  evegame playtest mine.play.yaml --story mystory/   files that name no story: use this one
+  evegame playtest tests/playthroughs --format json > results.json""",
 }
 
 
@@ -185,6 +189,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_playtest(args: argparse.Namespace) -> int:
+    from .testing.commands import playtest
+
+    return playtest(args)
+
+
 # --- parser ----------------------------------------------------------------------
 
 
@@ -234,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     new = verb("new", "create a small working story to start from", cmd_new)
     new.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
     new.add_argument("--title", help="the story's title (default: from the folder name)")
+
+    from .testing.options import add_playtest_options
+
+    playtest = verb("playtest", "run scripted playthroughs (*.play.yaml files, or folders of them)", cmd_playtest)
+    add_playtest_options(playtest)
 
     for extra in EXTRA_VERBS:
         extra(verb)

@@ -1,0 +1,356 @@
+"""EveGameApp: the screens, the key bindings and the command palette around one ``Game``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, CSSPathType, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+
+from .. import paths
+from ..engine import Game, Story
+from ..engine.errors import ChoiceError, SaveError
+from ..engine.saves import AUTOSAVE, SaveInfo, SaveStore
+from ..userdata import Gallery, Settings
+from .reload import StoryWatcher, reload_story
+from .session import PlayClock, outcome_messages, rebuild
+from .transcript import to_markdown, transcript
+
+HERE = Path(__file__).parent
+
+
+class EveGameApp(App[int]):
+    """The game in a terminal. ``story`` is already loaded; ``story_dir`` is where to reload it from."""
+
+    TITLE = "evegame"
+    CSS_PATH: ClassVar[CSSPathType | None] = [HERE / "app.tcss", HERE / "screens.tcss"]  # absolute: subclasses too
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (18, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+r", "reload", "Reload story", show=False),
+    ]
+
+    def __init__(
+        self,
+        story: Story,
+        story_dir: str | Path | None = None,
+        data_dir: str | Path | None = None,
+        watch: bool = False,
+    ) -> None:
+        super().__init__()
+        self.story = story
+        self.story_dir = Path(story_dir) if story_dir is not None else None
+        self.data_path = paths.data_dir(data_dir)
+        self.settings = Settings.load(self.data_path)
+        self.gallery = Gallery.load(self.data_path)
+        self.saves = SaveStore(self.data_path, story)
+        self.game: Game | None = None
+        self.clock = PlayClock()
+        self.codex_seen: set[str] = set()
+        self.watch_story = watch
+        self.watcher: StoryWatcher | None = None
+        self.title = story.title
+        self.animation_level = "full" if self.settings.animations else "none"
+
+    # -- start-up -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from .screens.title import TitleScreen
+
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for warning in (self.settings.warning, self.gallery.warning):
+            if warning:
+                self.notify(warning, title="Settings", severity="warning")
+        self.push_screen(TitleScreen())
+        if self.watch_story and self.story_dir is not None:
+            self.watcher = StoryWatcher(self.story_dir)
+            self.set_interval(1.0, self.poll_story, name="story-watch")
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.settings.theme != theme.name:
+            self.settings.theme = theme.name
+            self.save_settings()
+
+    def save_settings(self) -> None:
+        self.animation_level = "full" if self.settings.animations else "none"
+        try:
+            self.settings.save(self.data_path)
+        except OSError as exc:
+            self.notify(f"Cannot save settings: {exc}", severity="error")
+
+    # -- the game ------------------------------------------------------------------------
+
+    def start_game(self, game: Game, play_time: float = 0.0) -> None:
+        self.game = game
+        self.clock = PlayClock(play_time)
+        self.codex_seen = set(game.codex)
+        self.show_game()
+
+    def action_new_game(self) -> None:
+        self.start_game(Game(self.story))
+        self.autosave()
+
+    def continue_slot(self) -> SaveInfo | None:
+        """The save Continue resumes: the latest loadable one whose game is not over."""
+        good = [i for i in self.saves.list() if i.ok and i.scene in self.story.scenes]
+        good = [i for i in good if not self.story.scenes[i.scene].is_ending]  # type: ignore[index]
+        if not good:
+            return None
+        return max(good, key=lambda i: (i.saved_at or "", i.path.stat().st_mtime_ns if i.path.exists() else 0))
+
+    def action_continue(self) -> None:
+        info = self.continue_slot()
+        if info is None:
+            self.notify("There is no game to continue.", severity="warning")
+            return
+        self.load_slot(info.slot)
+
+    def load_slot(self, slot: str) -> bool:
+        try:
+            loaded = self.saves.load(slot)
+            game, _ = rebuild(self.story, loaded.game.snapshot())
+        except SaveError as exc:
+            self.notify(f"Cannot load: {exc}", title="Load", severity="error")
+            return False
+        self.start_game(game, loaded.play_time)
+        for notice in loaded.notices:
+            self.notify(notice, title="Story changed", severity="warning", timeout=8)
+        self.notify(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.", title="Load")
+        return True
+
+    def save_slot(self, slot: str) -> bool:
+        if self.game is None:
+            return False
+        try:
+            self.saves.save(slot, self.game, play_time=self.clock.elapsed)
+        except SaveError as exc:
+            self.notify(f"Cannot save: {exc}", title="Save", severity="error")
+            return False
+        if slot != AUTOSAVE:
+            self.notify(f"Saved in slot {slot}.", title="Save")
+        return True
+
+    def autosave(self) -> None:
+        self.save_slot(AUTOSAVE)
+
+    def choose(self, choice: str | int) -> None:
+        """Take a choice, autosave, tell the player what changed, and show the result."""
+        game = self.game
+        if game is None or game.is_over:
+            return
+        try:
+            outcome = game.choose(choice)
+        except ChoiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.autosave()
+        messages = outcome_messages(game, outcome)
+        if messages:
+            self.notify("\n".join(messages), title="Changed", markup=False)
+        new: list[str] = []
+        if game.is_over:
+            new = self.record_ending()
+        self.show_game(new_finds=new)
+
+    def record_ending(self) -> list[str]:
+        """Note the ending and the achievements earned in the gallery; return the new ones."""
+        game = self.game
+        assert game is not None and game.ending is not None
+        new = self.gallery.record(self.story.id, game.ending, [a.id for a in game.achievements()])
+        try:
+            self.gallery.save(self.data_path)
+        except OSError as exc:
+            self.notify(f"Cannot save the endings gallery: {exc}", severity="error")
+        return new
+
+    def show_game(self, new_finds: list[str] | None = None) -> None:
+        """Show the current game: the play screen, or the ending screen once it is over."""
+        from .screens.ending import EndingScreen
+        from .screens.play import PlayScreen
+
+        if self.game is None:
+            return
+        while isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        wanted: type[Screen] = EndingScreen if self.game.is_over else PlayScreen
+        current = self.screen
+        if isinstance(current, PlayScreen) and wanted is PlayScreen:
+            current.refresh_view()
+            return
+        screen = EndingScreen(new_finds or []) if wanted is EndingScreen else PlayScreen()
+        if isinstance(current, (PlayScreen, EndingScreen)):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def require_game(self) -> Game | None:
+        if self.game is None:
+            self.notify("Start or continue a game first.", severity="warning")
+        return self.game
+
+    # -- actions (keys, menus and the command palette) ------------------------------------
+
+    def action_undo(self) -> None:
+        game = self.require_game()
+        if game is None:
+            return
+        if not game.can_undo:
+            self.notify("Nothing to undo: this is the start of the game.", title="Undo", severity="warning")
+            return
+        game.undo()
+        self.autosave()
+        self.notify(f"Undone. {game.undo_depth} more step(s) can be undone.", title="Undo")
+        self.show_game()
+
+    def action_title(self) -> None:
+        from .screens.title import TitleScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, TitleScreen):
+            self.push_screen(TitleScreen())
+
+    def action_save(self) -> None:
+        from .screens.saves import SlotsScreen
+
+        if self.require_game() is not None:
+            self.push_screen(SlotsScreen("save"))
+
+    def action_load(self) -> None:
+        from .screens.saves import SlotsScreen
+
+        self.push_screen(SlotsScreen("load"))
+
+    def action_history(self) -> None:
+        from .screens.history import HistoryScreen
+
+        if self.require_game() is not None:
+            self.push_screen(HistoryScreen())
+
+    def action_export_history(self) -> Path | None:
+        """Write the transcript as Markdown into the data folder and say where."""
+        game = self.require_game()
+        if game is None:
+            return None
+        from datetime import datetime
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.data_path / "transcripts" / f"{self.story.id}-{stamp}.md"
+        ending = game.scene.ending_title if game.is_over else None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(to_markdown(self.story.title, transcript(game), ending=ending), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot export the history: {exc}", severity="error")
+            return None
+        self.notify(f"History exported to {path}", title="Export", markup=False, timeout=10)
+        return path
+
+    def action_codex(self) -> None:
+        from .screens.codex import CodexScreen
+
+        if self.require_game() is not None:
+            self.push_screen(CodexScreen())
+
+    def action_map(self) -> None:
+        from .screens.map import MapScreen
+
+        if self.require_game() is not None:
+            self.push_screen(MapScreen())
+
+    def action_gallery(self) -> None:
+        from .screens.gallery import GalleryScreen
+
+        self.push_screen(GalleryScreen())
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_request_quit(self) -> None:
+        from .screens.dialogs import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        detail = "Your game is saved automatically; Continue resumes it." if self.game else ""
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("Quit evegame?", detail, yes="Quit", no="Stay"), answer)
+
+    # -- hot reload ----------------------------------------------------------------------
+
+    def poll_story(self) -> None:
+        if self.watcher is not None and self.watcher.changed():
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        from .screens.dialogs import ProblemsScreen
+
+        if self.story_dir is None:
+            self.notify("This story was not loaded from a folder; nothing to reload.", severity="warning")
+            return
+        if self.watcher is not None:
+            self.watcher.changed()  # remember the files as they are now
+        result = reload_story(self.story_dir, self.game)
+        if isinstance(self.screen, ProblemsScreen):
+            self.screen.dismiss()
+        if result.problems:
+            self.push_screen(ProblemsScreen(result.headline, result.problems))
+            return
+        assert result.story is not None
+        self.story = result.story
+        self.saves = SaveStore(self.data_path, result.story)
+        self.title = result.story.title
+        if result.game is not None:
+            self.game = result.game
+        if result.message:
+            self.notify(result.message, title="Reload", severity=result.severity, timeout=8, markup=False)
+        if self.game is not None and result.game is not None:
+            self.show_game()
+        else:
+            self._refresh_title()
+
+    def _refresh_title(self) -> None:
+        from .screens.title import TitleScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TitleScreen):
+                screen.refresh_menu()
+
+    # -- the command palette --------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("New game", "Start the story from the beginning", self.action_new_game)
+        yield SystemCommand("Continue", "Resume the latest saved game", self.action_continue)
+        yield SystemCommand("Save", "Save the game in a slot (1-9)", self.action_save)
+        yield SystemCommand("Load", "Load a saved game", self.action_load)
+        yield SystemCommand("Undo", "Take back the last choice", self.action_undo)
+        yield SystemCommand("History", "The transcript of scenes read and choices made", self.action_history)
+        yield SystemCommand("Export history", "Write the transcript as Markdown", self.action_export_history)
+        yield SystemCommand("Codex", "The entries you have unlocked", self.action_codex)
+        yield SystemCommand("Map", "The scenes you have visited and their exits", self.action_map)
+        yield SystemCommand("Endings gallery", "Endings found and achievements earned", self.action_gallery)
+        yield SystemCommand("Settings", "Theme, text reveal speed, animations", self.action_settings)
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand("Reload story", "Read the story files again (ctrl+r)", self.action_reload)
+        yield SystemCommand("Title screen", "Back to the title menu", self.action_title)
+        yield SystemCommand("Help", "Every key binding", self.action_help)
+        yield SystemCommand("Quit", "Leave evegame (asks first)", self.action_request_quit)

@@ -1,0 +1,1 @@
+"""The screens of the TUI: title, play, ending, and the panels opened over them."""

@@ -1,0 +1,64 @@
+"""Small modal dialogs: a yes/no question, and the list of problems in an edited story."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from .base import Panel
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; y or the first button says yes, n or escape says no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "Cancel"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog")
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Static(self.question, id="dialog-question", markup=False)
+            if self.detail:
+                yield Static(self.detail, id="dialog-detail", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ProblemsScreen(Panel):
+    """A broken edit: its ``path:line:col`` problems, while the last good story keeps running."""
+
+    def __init__(self, headline: str, problems: list[str]) -> None:
+        super().__init__(classes="panel")
+        self.headline, self.problems = headline, problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="panel-box") as box:
+            box.border_title = "Story errors"
+            box.border_subtitle = "escape closes · fix the files and press ctrl+r"
+            yield Static(self.headline, classes="panel-lead", markup=False)
+            with VerticalScroll(id="problems"):
+                for line in self.problems:
+                    yield Static(line, classes="problem", markup=False)

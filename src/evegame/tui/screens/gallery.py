@@ -1,0 +1,39 @@
+"""The endings gallery: endings found and achievements earned across every game (persisted)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown
+
+from ...engine import Story
+from ...userdata import Gallery
+from .base import Panel
+
+
+def gallery_markdown(story: Story, gallery: Gallery) -> str:
+    endings = gallery.endings(story.id)
+    earned = gallery.achievements(story.id)
+    lines = [f"## Endings: {len([e for e in story.endings if e in endings])} of {len(story.endings)} found", ""]
+    for name in sorted(story.endings, key=lambda n: (n not in endings, story.ending_title(n))):
+        lines.append(f"- [x] **{story.ending_title(name)}**" if name in endings else "- [ ] ??? (not found yet)")
+    lines.append("")
+    if story.achievements:
+        got = len([a for a in story.achievements if a.id in earned])
+        lines += [f"## Achievements: {got} of {len(story.achievements)}", ""]
+        for a in story.achievements:
+            mark = "[x]" if a.id in earned else "[ ]"
+            lines.append(f"- {mark} **{a.title}** — {a.description}")
+    return "\n".join(lines)
+
+
+class GalleryScreen(Panel):
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="panel-box") as box:
+            box.border_title = "Endings gallery"
+            box.border_subtitle = "escape closes"
+            with VerticalScroll(id="gallery-text", classes="doc"):
+                yield Markdown(gallery_markdown(self.eve.story, self.eve.gallery))
+
+    def on_mount(self) -> None:
+        self.query_one("#gallery-text", VerticalScroll).focus()

@@ -1,0 +1,120 @@
+"""The play screen: the scene's title and text, the choices, and the status sidebar."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from ..widgets import ChoiceList, SceneText, StatusPanel
+from .base import eve
+
+CHOICE_KEYS = [
+    Binding("1", "choose(1)", "Choose", key_display="1-9"),
+    *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
+]
+
+
+class PlayScreen(Screen[None]):
+    """Reading and choosing. The sidebar folds away below 80 columns; ``b`` shows or hides it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *CHOICE_KEYS,
+        Binding("u", "app.undo", "Undo"),
+        Binding("ctrl+z", "app.undo", "Undo", show=False),
+        Binding("s", "app.save", "Save"),
+        Binding("l", "app.load", "Load"),
+        Binding("h", "app.history", "History"),
+        Binding("c", "app.codex", "Codex"),
+        Binding("m", "app.map", "Map"),
+        Binding("b", "toggle_sidebar", "Sidebar"),
+        Binding("o", "app.settings", "Settings", show=False),
+        Binding("escape", "app.title", "Menu", show=False),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="play-body"):
+            with Vertical(id="play-main"):
+                with VerticalScroll(id="scene-scroll"):
+                    yield Static(id="scene-title", markup=False)
+                    yield SceneText(id="scene-text")
+                yield ChoiceList(id="choices")
+            yield StatusPanel(id="sidebar")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Show the game's current scene, choices and status."""
+        app = eve(self)
+        game = app.game
+        if game is None:
+            return
+        view = game.scene
+        title = self.query_one("#scene-title", Static)
+        title.update(view.title)
+        title.display = bool(view.title)
+        self.query_one(SceneText).show(view.text, app.settings.reveal_speed)
+        self.query_one(ChoiceList).show_choices(game.choices)
+        self.refresh_status()
+        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(ChoiceList).focus()
+
+    def refresh_status(self) -> None:
+        app = eve(self)
+        game = app.game
+        if game is None:
+            return
+        found = len(game.codex)
+        new = len([c for c in game.codex if c not in app.codex_seen])
+        codex = f"{found}/{len(game.story.codex)}" + (f" ({new} new)" if new else "")
+        extra = [("Choices made", str(len(game.path)))]
+        if game.story.codex:
+            extra.append(("Codex", codex))
+        self.query_one(StatusPanel).show_status(game.status(), extra)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_status()
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key finishes a text reveal in progress (and does nothing else)."""
+        if self.query_one(SceneText).skip():
+            event.stop()
+            event.prevent_default()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            eve(self).choose(event.option.id)
+
+    def action_choose(self, number: int) -> None:
+        game = eve(self).game
+        if game is None:
+            return
+        if number > len(game.choices):
+            self.notify(f"There is no choice {number} here.", severity="warning")
+            return
+        eve(self).choose(number)
+
+    def action_toggle_sidebar(self) -> None:
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-sidebar")
+        else:
+            self.toggle_class("-hide-sidebar")
+
+    def action_scroll_text(self, direction: int) -> None:
+        scroll = self.query_one("#scene-scroll", VerticalScroll)
+        if direction < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()

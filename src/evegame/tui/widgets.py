@@ -1,0 +1,85 @@
+"""Small widgets of the play screen: the scene text with its typewriter, the choices, the status sidebar."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..engine import ChoiceView
+
+TICKS_PER_SECOND = 30
+
+
+class SceneText(Markdown):
+    """The scene's Markdown, optionally revealed a few characters at a time (any key skips)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._full = ""
+        self._shown = 0.0
+        self._speed = 0
+        self._timer: Timer | None = None
+
+    @property
+    def revealing(self) -> bool:
+        return self._timer is not None
+
+    def show(self, text: str, speed: int = 0) -> None:
+        """Show ``text``; with ``speed`` > 0 reveal it at that many characters per second."""
+        self._stop()
+        self._full = text
+        if speed <= 0 or not text:
+            self.update(text)
+            return
+        self._speed = speed
+        self._shown = 0.0
+        self.update("")
+        self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick)
+
+    def _tick(self) -> None:
+        before = int(self._shown)
+        self._shown += max(1.0, self._speed / TICKS_PER_SECOND)
+        after = min(len(self._full), int(self._shown))
+        if after > before:
+            self.append(self._full[before:after])
+        if after >= len(self._full):
+            self._stop()
+
+    def skip(self) -> bool:
+        """Show the whole text at once; True when a reveal was in progress."""
+        if self._timer is None:
+            return False
+        self._stop()
+        self.update(self._full)
+        return True
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+
+class ChoiceList(OptionList):
+    """The available choices, numbered (the screen handles ``OptionSelected``: Enter or a click)."""
+
+    def show_choices(self, choices: list[ChoiceView]) -> None:
+        self.set_options(Option(Content.assemble((f"{c.number}. ", "bold"), c.text), id=c.id) for c in choices)
+        if choices:
+            self.highlighted = 0
+
+
+class StatusPanel(Static):
+    """The variables the story shows players, as ``label: value`` lines (text, not colour)."""
+
+    def show_status(self, lines: list[tuple[str, str]], extra: list[tuple[str, str]]) -> None:
+        parts: list[Content | str] = [Content.styled("Status", "bold underline"), "\n"]
+        if not lines:
+            parts.append("(nothing to show yet)\n")
+        for label, value in lines:
+            parts.extend([Content.styled(f"{label}:", "bold"), f" {value}\n"])
+        parts.append("\n")
+        for label, value in extra:
+            parts.extend([Content.styled(f"{label}:", "bold"), f" {value}\n"])
+        self.update(Content.assemble(*parts))

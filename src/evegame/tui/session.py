@@ -65,7 +65,8 @@ def slot_lines(slot: str, info: SaveInfo | None) -> tuple[str, str]:
     title = info.scene_title or info.scene or "?"
     changed = " · story changed since" if info.story_changed else ""
     detail = f"  saved {format_saved_at(info.saved_at)} · played {format_duration(info.play_time)}"
-    return f"{name}: {title}", f"{detail} · {info.turns} choices{changed}"
+    choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
+    return f"{name}: {title}", f"{detail} · {choices}{changed}"
 
 
 def outcome_messages(game: Game, outcome: Outcome) -> list[str]:

@@ -1,0 +1,168 @@
+"""Autosave, save and load slots, Continue, damaged files and changed stories, through the real app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from evegame.engine import Game, read_story
+from evegame.engine.saves import SaveStore
+from evegame.tui.screens.dialogs import ConfirmScreen
+from evegame.tui.screens.play import PlayScreen
+from evegame.tui.screens.saves import SlotsScreen
+from evegame.tui.screens.title import TitleScreen
+from helpers import MINI
+
+
+def slot_texts(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    options = app.screen.query_one("#slots", OptionList).options
+    return {o.id.removeprefix("slot-"): str(o.prompt) for o in options}
+
+
+def saves_dir(data_dir: Path) -> Path:
+    return data_dir / "saves" / "mini"
+
+
+async def test_autosave_after_every_choice_and_continue_resumes_it(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "2", "1")
+        auto = json.loads((saves_dir(data_dir) / "auto.json").read_text())
+        assert auto["scene"] == "desk" and auto["turns"] == 2
+        expected = app.game.snapshot()
+    app = make_app()
+    async with app.run_test() as pilot:
+        menu = [o.id for o in app.screen.query_one("#title-menu", OptionList).options]
+        assert menu[:2] == ["new", "continue"]
+        assert "The Desk" in str(app.screen.query_one("#title-menu", OptionList).get_option("continue").prompt)
+        await pilot.press("c")
+        assert isinstance(app.screen, PlayScreen)
+        assert app.game.snapshot() == expected
+
+
+async def test_save_slot_then_load_it_restores_the_identical_state(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "2", "1", "s")
+        assert isinstance(app.screen, SlotsScreen)
+        assert set(slot_texts(app)) == {str(n) for n in range(1, 10)}  # no autosave slot to save into
+        await pilot.press("3")
+        assert isinstance(app.screen, PlayScreen)
+        assert "Save: Saved in slot 3." in app.notes
+        saved = app.game.snapshot()
+        await pilot.press("1")  # move on, then come back through the load screen
+        assert app.game.snapshot() != saved
+        await pilot.press("l")
+        texts = slot_texts(app)
+        assert list(texts) == ["auto", *[str(n) for n in range(1, 10)]]
+        assert texts["3"].startswith("Slot 3: The Desk") and "played" in texts["3"] and "2 choices" in texts["3"]
+        assert texts["4"] == "Slot 4: empty"
+        await pilot.press("3")
+        assert isinstance(app.screen, PlayScreen)
+        assert app.game.snapshot() == saved
+        assert app.screen.query_one("#scene-title").render().plain == "The Desk"
+
+
+async def test_saving_over_a_used_slot_asks_first(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "s", "5")
+        first = (saves_dir(data_dir) / "slot-5.json").read_text()
+        await pilot.press("1", "s", "5")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, SlotsScreen)
+        assert (saves_dir(data_dir) / "slot-5.json").read_text() == first
+        await pilot.press("5", "y")
+        assert isinstance(app.screen, PlayScreen)
+        assert json.loads((saves_dir(data_dir) / "slot-5.json").read_text())["scene"] == "desk"
+
+
+def plant_damaged(data_dir: Path) -> dict[str, bytes]:
+    """Broken, foreign, newer and truncated saves next to one good save; returns their bytes."""
+    story = read_story(MINI)
+    store = SaveStore(data_dir, story)
+    game = Game(story)
+    game.choose("to_desk")
+    store.save("1", game, play_time=65)
+    good = json.loads((saves_dir(data_dir) / "slot-1.json").read_text())
+    planted = {
+        "2": b"\xff\xfe not text at all",
+        "3": json.dumps({**good, "story": {**good["story"], "id": "another_story"}}).encode(),
+        "4": json.dumps({**good, "version": 99}).encode(),
+        "5": (saves_dir(data_dir) / "slot-1.json").read_bytes()[:40],
+        "6": b"",
+        "7": json.dumps({**good, "scene": "vanished", "state": {**good["state"], "scene": "vanished"}}).encode(),
+    }
+    for slot, raw in planted.items():
+        (saves_dir(data_dir) / f"slot-{slot}.json").write_bytes(raw)
+    return planted
+
+
+async def test_damaged_saves_are_listed_with_their_reason_and_never_deleted(make_app, data_dir: Path) -> None:
+    planted = plant_damaged(data_dir)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")
+        texts = slot_texts(app)
+        assert texts["1"].startswith("Slot 1: The Desk") and "1:05" in texts["1"]
+        assert "DAMAGED" in texts["2"] and "not UTF-8" in texts["2"]
+        assert "DAMAGED" in texts["3"] and "another story" in texts["3"]
+        assert "DAMAGED" in texts["4"] and "newer evegame" in texts["4"]
+        assert "DAMAGED" in texts["5"] and "truncated or corrupt" in texts["5"]
+        assert "DAMAGED" in texts["6"] and "empty" in texts["6"]
+        assert "DAMAGED" in texts["7"] and "no longer exists" in texts["7"]
+        for slot in "234567":
+            await pilot.press(slot)
+            assert isinstance(app.screen, SlotsScreen)  # refused with the reason, no crash
+        assert "That save is damaged" in app.notes_text()
+        await pilot.press("1")
+        assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
+    for slot, raw in planted.items():
+        assert (saves_dir(data_dir) / f"slot-{slot}.json").read_bytes() == raw
+
+
+async def test_continue_skips_damaged_files(make_app, data_dir: Path) -> None:
+    plant_damaged(data_dir)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
+
+
+async def test_data_dir_comes_from_the_environment_when_not_given(make_app, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("EVEGAME_DATA_DIR", str(tmp_path / "from-env"))
+    app = make_app(data_dir=None)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1")
+    assert (tmp_path / "from-env" / "saves" / "mini" / "auto.json").is_file()
+
+
+async def test_loading_after_the_story_changed_shows_notices(make_app, story_copy: Path, data_dir: Path) -> None:
+    app = make_app(story_copy)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1", "s", "2")
+    manifest = story_copy / "story.yaml"
+    manifest.write_text(manifest.read_text().replace("    markers: []\n", "    markers: []\n    honour: 3\n"))
+    app = make_app(story_copy)
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        assert "story changed since" in slot_texts(app)["2"]
+        await pilot.press("2")
+        assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
+        notes = app.notes_text()
+        assert "the story has changed since this save was made" in notes
+        assert "new variable 'honour' starts at its default" in notes
+
+
+async def test_load_from_title_and_escape_closes(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        assert isinstance(app.screen, SlotsScreen)
+        await pilot.press("4")
+        assert "Slot 4 is empty." in app.notes
+        await pilot.press("escape")
+        assert isinstance(app.screen, TitleScreen)

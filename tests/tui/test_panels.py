@@ -1,0 +1,153 @@
+"""Undo, history (and its export), codex, map, endings gallery and settings, through the real app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Markdown, Select, Static, Switch, Tree
+
+from evegame.tui.screens.codex import CodexScreen
+from evegame.tui.screens.ending import EndingScreen
+from evegame.tui.screens.gallery import GalleryScreen
+from evegame.tui.screens.history import HistoryScreen
+from evegame.tui.screens.map import MapScreen
+from evegame.tui.screens.play import PlayScreen
+from evegame.tui.screens.settings import SettingsScreen
+from evegame.tui.widgets import SceneText
+
+
+def markdown_source(app) -> str:  # type: ignore[no-untyped-def]
+    return app.screen.query_one(Markdown).source
+
+
+async def test_undo_any_number_of_steps_restores_each_state_exactly(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        states = [app.game.snapshot()]
+        for key in ["2", "2", "1", "1"]:
+            await pilot.press(key)
+            states.append(app.game.snapshot())
+        assert app.game.scene.id == "room"
+        for expected in reversed(states[:-1]):
+            await pilot.press("u" if len(app.game.path) % 2 else "ctrl+z")
+            assert app.game.snapshot() == expected
+        assert app.game.path == [] and app.game.scene.id == "hall"
+        await pilot.press("u")
+        assert "Nothing to undo" in app.notes_text()
+        assert app.screen.query_one("#scene-title").render().plain == "The Hall"
+
+
+async def test_undo_from_the_ending_and_after_loading_a_save(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1", "1")
+        before_end = app.game.snapshot()
+        await pilot.press("1")
+        assert isinstance(app.screen, EndingScreen)
+        await pilot.press("u")
+        assert isinstance(app.screen, PlayScreen) and app.game.snapshot() == before_end
+        await pilot.press("s", "1", "escape", "l", "1")  # load rebuilds the undo history by replaying the path
+        assert app.game.snapshot() == before_end
+        await pilot.press("u", "u")
+        assert app.game.path == [] and app.game.scene.id == "hall"
+
+
+async def test_history_lists_scenes_and_choices_and_exports_markdown(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "2", "1", "h")
+        assert isinstance(app.screen, HistoryScreen)
+        text = markdown_source(app)
+        assert text.index("## 1. The Hall") < text.index("**You chose:** Fight") < text.index("## 3. The Desk")
+        assert "**You chose:** Go to the desk" in text and "You stand in the hall with 2 coins." in text
+        await pilot.press("e")
+        exported = list((data_dir / "transcripts").glob("mini-*.md"))
+        assert len(exported) == 1 and exported[0].read_text() == text
+        assert str(exported[0]) in app.notes_text()
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlayScreen)
+
+
+async def test_codex_shows_unlocked_entries_by_category_with_new_marks(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "c")
+        assert "Nothing yet" in markdown_source(app)
+        await pilot.press("escape", "1")
+        assert "Codex: 1/1 (1 new)" in app.screen.query_one("#sidebar").render().plain
+        await pilot.press("c")
+        assert isinstance(app.screen, CodexScreen)
+        text = markdown_source(app)
+        assert "## General" in text and "### Gold coins (new)" in text and "Coins buy things." in text
+        await pilot.press("escape", "c")
+        assert "### Gold coins\n" in markdown_source(app)  # seen now: no longer new
+        await pilot.press("escape")
+        assert "(1 new)" not in app.screen.query_one("#sidebar").render().plain
+
+
+async def test_map_shows_visited_scenes_and_known_exits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "m")
+        assert isinstance(app.screen, MapScreen)
+        tree = app.screen.query_one(Tree)
+        places = {str(node.label): [str(c.label) for c in node.children] for node in tree.root.children}
+        assert list(places) == ["The Hall  (visited 1×)", "The Desk  (◆ you are here · visited 1×)"]
+        assert places["The Hall  (visited 1×)"] == ["✓ Go to the desk → The Desk", "· Fight → The Hall"]
+        desk = places["The Desk  (◆ you are here · visited 1×)"]
+        assert desk == ["· Pay for a marker → unexplored", "· Kill on the grounds → unexplored"]
+
+
+async def test_endings_gallery_persists_across_games(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1", "2")  # kill on the grounds: excommunicado
+        assert isinstance(app.screen, EndingScreen)
+        await pilot.press("g")
+        assert isinstance(app.screen, GalleryScreen)
+        text = markdown_source(app)
+        assert "Endings: 1 of 2 found" in text and "[x] **Excommunicado**" in text and "[ ] ???" in text
+    gallery = json.loads((data_dir / "gallery.json").read_text())
+    assert list(gallery["stories"]["mini"]["endings"]) == ["excommunicado"]
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("e")
+        assert "[x] **Excommunicado**" in markdown_source(app)
+
+
+async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#theme", Select).value = "gruvbox"
+        app.screen.query_one("#speed", Select).value = 60
+        app.screen.query_one("#animations", Switch).value = False
+        await pilot.pause()
+        assert app.theme == "gruvbox" and app.animation_level == "none"
+        assert app.screen.query_one("#animations-state", Static).render().plain == "off"
+    saved = json.loads((data_dir / "settings.json").read_text())
+    assert saved == {"theme": "gruvbox", "reveal_speed": 60, "animations": False}
+    app = make_app()
+    async with app.run_test():
+        assert app.theme == "gruvbox" and app.settings.reveal_speed == 60
+
+
+async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "settings.json").write_text(json.dumps({"reveal_speed": 30}))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        text = app.screen.query_one(SceneText)
+        assert text.revealing
+        await pilot.pause(0.2)
+        assert 0 < len(text.source) < len("You stand in the hall with 2 coins.")
+        await pilot.press("1")  # skips the reveal; does not choose
+        assert not text.revealing and app.game.path == []
+        await pilot.pause()
+        assert text.source == "You stand in the hall with 2 coins."
+        await pilot.press("1")
+        assert app.game.scene.id == "desk"

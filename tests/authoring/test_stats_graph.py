@@ -25,7 +25,9 @@ def test_stats_counts_the_mini_story() -> None:
 
 
 def test_word_count_counts_contractions_and_hyphens_once() -> None:
-    assert stats.count_words("You don't stop. A well-kept rule, {coins} coins.") == 8  # the interpolated number is read too
+    assert (
+        stats.count_words("You don't stop. A well-kept rule, {coins} coins.") == 8
+    )  # the interpolated number is read too
 
 
 def test_stats_cli_text_and_json(capsys) -> None:  # type: ignore[no-untyped-def]

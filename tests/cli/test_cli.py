@@ -59,7 +59,9 @@ def test_check_reports_every_problem_and_exits_1(write_story) -> None:
 
 
 def test_check_json(write_story) -> None:
-    root = write_story({"a.yaml": "scenes:\n  - id: a\n    text: x\n    choices:\n      - text: go\n        goto: nowhere\n"})
+    root = write_story(
+        {"a.yaml": "scenes:\n  - id: a\n    text: x\n    choices:\n      - text: go\n        goto: nowhere\n"}
+    )
     result = run("check", str(root), "--format", "json")
     assert result.returncode == 1
     data = json.loads(result.stdout)

@@ -19,7 +19,10 @@ def game() -> Game:
 def test_starts_at_the_manifest_start(game: Game) -> None:
     assert game.scene.id == "hall" and game.scene.title == "The Hall"
     assert game.scene.text == "You stand in the hall with 2 coins."
-    assert [(c.number, c.id, c.text) for c in game.choices] == [(1, "to_desk", "Go to the desk"), (2, "choice_2", "Fight")]
+    assert [(c.number, c.id, c.text) for c in game.choices] == [
+        (1, "to_desk", "Go to the desk"),
+        (2, "choice_2", "Fight"),
+    ]
     assert game.visits == {"hall": 1} and not game.is_over
 
 

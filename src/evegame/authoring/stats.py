@@ -188,5 +188,7 @@ def format_text(stats: StoryStats, *, by_file: bool = False) -> str:
         width = max((len(f.file) for f in stats.by_file), default=4)
         lines.append(f"  {'file':<{width}}  scenes   words  choices  conditional")
         for f in stats.by_file:
-            lines.append(f"  {f.file:<{width}}  {f.scenes:>6}  {f.words:>6}  {f.choices:>7}  {f.conditional_choices:>11}")
+            lines.append(
+                f"  {f.file:<{width}}  {f.scenes:>6}  {f.words:>6}  {f.choices:>7}  {f.conditional_choices:>11}"
+            )
     return "\n".join(lines)

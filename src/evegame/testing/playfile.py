@@ -72,6 +72,14 @@ class Playthrough:
     story_line: int = 0
 
 
+def default_name(path: Path) -> str:
+    """A playthrough's name when it gives none: the file name without ``.play.yaml``."""
+    for suffix in SUFFIXES:
+        if path.name.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return path.stem
+
+
 def is_playthrough(path: Path) -> bool:
     return path.name.endswith(SUFFIXES)
 
@@ -170,7 +178,7 @@ class _Checker:
             self.error((), f"a playthrough is a mapping with 'steps:', not {_kind(data)}")
             return None
         self.unknown_keys(data, (), TOP_KEYS, "a playthrough")
-        play = Playthrough(self.path, self.path.name.removesuffix(".yaml").removesuffix(".yml"), [])
+        play = Playthrough(self.path, default_name(self.path), [])
         name = data.get("name")
         if name is not None:
             if isinstance(name, str):

@@ -45,6 +45,11 @@ EXAMPLES = {
   evegame playtest tests/playthroughs           run every *.play.yaml below the folder
   evegame playtest mine.play.yaml --story mystory/   files that name no story: use this one
   evegame playtest tests/playthroughs --format json > results.json""",
+    "explore": """examples:
+  evegame explore --random 1000                   1000 random games of the shipped story
+  evegame explore mystory/ --random 200 --seed 42 --max-steps 500
+  evegame explore mystory/ --exhaustive --emit-witnesses tests/playthroughs/witnesses
+  evegame explore story --exhaustive --jobs 2 --min-coverage 95 --format json""",
 }
 
 
@@ -195,6 +200,12 @@ def cmd_playtest(args: argparse.Namespace) -> int:
     return playtest(args)
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .testing.commands import explore
+
+    return explore(args)
+
+
 # --- parser ----------------------------------------------------------------------
 
 
@@ -245,10 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
     new.add_argument("--title", help="the story's title (default: from the folder name)")
 
-    from .testing.options import add_playtest_options
+    from .testing.options import add_explore_options, add_playtest_options
 
     playtest = verb("playtest", "run scripted playthroughs (*.play.yaml files, or folders of them)", cmd_playtest)
     add_playtest_options(playtest)
+    explore = verb("explore", "explore a story by random games or an exhaustive search; report coverage", cmd_explore)
+    add_explore_options(explore)
 
     for extra in EXTRA_VERBS:
         extra(verb)

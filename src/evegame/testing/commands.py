@@ -54,3 +54,54 @@ def playtest(args: argparse.Namespace) -> int:
         summary = f"{len(results)} playthrough(s): {len(results) - failed} passed, {failed} failed"
         print(_tint(summary, "31;1" if failed else "32", colour))
     return 1 if failed else 0
+
+
+def explore(args: argparse.Namespace) -> int:
+    """Explore a story randomly or exhaustively; exit 1 when anything fails."""
+    import os
+
+    from ..engine.errors import StoryError
+    from ..engine.loader import load_story
+    from . import report as rep
+    from .stories import default_story_dir
+
+    story_dir = Path(args.story) if args.story else default_story_dir()
+    label = args.story or str(story_dir)
+    result = load_story(story_dir, lenient=True)
+    if result.story is None:
+        raise StoryError(result.problems)
+    story = result.story
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if args.random:
+        if args.emit_witnesses:
+            print("evegame explore: --emit-witnesses needs --exhaustive", file=sys.stderr)
+            return 2
+        from .randomwalk import explore_random
+
+        rreport = explore_random(story, args.random, seed=args.seed, max_steps=args.max_steps, jobs=jobs)
+        if args.format == "json":
+            payload = rep.random_json(rreport, label, args.min_coverage)
+            print(json.dumps(payload, indent=2, ensure_ascii=False))
+            return 0 if payload["ok"] else 1
+        print(rep.random_text(rreport, label, args.min_coverage))
+        return 0 if not rep.random_summary(rreport, label, args.min_coverage)[1] else 1
+    from .exhaustive import explore_exhaustive
+
+    ereport = explore_exhaustive(story, max_states=args.max_states, max_depth=args.max_depth, jobs=jobs)
+    written: list[Path] = []
+    if args.emit_witnesses:
+        from .witnesses import write_witnesses
+
+        written = write_witnesses(ereport, story_dir, args.emit_witnesses)
+    if args.format == "json":
+        payload = rep.exhaustive_json(ereport, label, args.min_coverage)
+        payload["witness_files"] = [str(p) for p in written]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0 if payload["ok"] else 1
+    text = rep.exhaustive_text(ereport, label, args.min_coverage)
+    if args.emit_witnesses:
+        lines = text.splitlines()
+        lines.insert(-1, f"  witnesses: wrote {len(written)} playthrough(s) to {args.emit_witnesses}")
+        text = "\n".join(lines)
+    print(text)
+    return 0 if not rep.exhaustive_summary(ereport, args.min_coverage)[1] else 1

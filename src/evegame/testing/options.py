@@ -12,3 +12,59 @@ def add_playtest_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+
+
+def _percent(value: str) -> float:
+    try:
+        number = float(value.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {value!r}") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError("a percentage is between 0 and 100")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def add_explore_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--random", type=_positive, metavar="N", help="play N random games (game i uses seed S+i)")
+    mode.add_argument("--exhaustive", action="store_true", help="breadth-first search of every reachable state")
+    rnd = p.add_argument_group("random exploration")
+    rnd.add_argument("--seed", type=int, default=0, metavar="S", help="the first game's seed (default: 0)")
+    rnd.add_argument(
+        "--max-steps", type=_positive, default=1000, metavar="K", help="step bound per game (default: 1000)"
+    )
+    exh = p.add_argument_group("exhaustive exploration")
+    exh.add_argument(
+        "--max-states", type=_positive, default=1_000_000, metavar="M", help="state bound (default: 1000000)"
+    )
+    exh.add_argument(
+        "--max-depth",
+        type=_positive,
+        default=10_000,
+        metavar="D",
+        help="bound on choices from the start (default: 10000)",
+    )
+    exh.add_argument(
+        "--emit-witnesses",
+        metavar="OUTDIR",
+        help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR",
+    )
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per core; default: 1)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.add_argument(
+        "--min-coverage",
+        type=_percent,
+        metavar="P",
+        help="fail when fewer than P%% of the scenes are reached",
+    )

@@ -1,0 +1,218 @@
+"""Random exploration: N seeded games, coverage, and the games that went wrong.
+
+Game ``i`` of a run with seed ``S`` uses seed ``S + i``, so any single game is
+reproduced with ``--random 1 --seed S+i``. With ``jobs > 1`` the games are split
+into contiguous ranges over processes and merged in game order: the report is
+identical to a one-process run.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.model import Story
+from .sim import Table, apply
+
+KINDS = ("exception", "dead_end", "step_bound")
+
+
+@dataclass
+class GameProblem:
+    """A game that went wrong: what, the game's seed, and the path that reproduces it."""
+
+    kind: str  # exception | dead_end | step_bound
+    game: int
+    seed: int
+    scene: str
+    path: list[tuple[str, str]]
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "game": self.game,
+            "seed": self.seed,
+            "scene": self.scene,
+            "steps": len(self.path),
+            "path": [list(p) for p in self.path],
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class _Partial:
+    games: int = 0
+    steps: int = 0
+    scene_hits: list[int] = field(default_factory=list)
+    choice_hits: list[int] = field(default_factory=list)
+    endings: dict[str, int] = field(default_factory=dict)
+    problem_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    problems: list[GameProblem] = field(default_factory=list)  # the first ``keep`` of each kind
+
+
+@dataclass
+class RandomReport:
+    story: Story
+    table: Table
+    games: int
+    seed: int
+    max_steps: int
+    steps: int
+    seconds: float
+    scene_hits: list[int]
+    choice_hits: list[int]
+    endings: dict[str, int]
+    problem_counts: dict[str, int]
+    problems: list[GameProblem]
+
+    @property
+    def steps_per_second(self) -> float:
+        return self.steps / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def failures(self) -> int:
+        return sum(self.problem_counts.values())
+
+
+def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, keep: int) -> _Partial:
+    """Play games ``first .. first+count-1``: the hot loop of random exploration.
+
+    Moves are plain tuples (evaluate, effects, goto, number); visit counts are kept
+    only for the scenes that conditions ask about; scene hits are summed afterwards
+    from choice hits.
+    """
+    out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
+    choice_hits, endings_hit = out.choice_hits, out.endings
+    ids, endings, on_enter = table.ids, table.endings, table.on_enter
+    tracked = table.tracked_visits()
+    counted = [ids[i] if ids[i] in tracked else None for i in range(len(ids))]
+    all_moves = [
+        tuple((m.condition.evaluate if m.condition else None, m.effects, m.goto, m.number) for m in moves)
+        for moves in table.moves
+    ]
+    free = [all(m[0] is None for m in moves) for moves in all_moves]
+    start, initial = table.start, table.initial_variables()
+    list_vars = [k for k, v in initial.items() if isinstance(v, list)]
+    total_steps = 0
+    for game in range(first, first + count):
+        rand = random.Random(seed + game).random
+        variables = dict(initial)
+        for k in list_vars:
+            variables[k] = list(initial[k])
+        visits: dict[str, int] = {}
+        trail: list[Any] = []  # the moves taken, for the path of a game that goes wrong
+        cur = start
+        kind = detail = ""
+        try:
+            if counted[cur]:
+                visits[ids[cur]] = 1
+            for op, var, value in on_enter[cur]:
+                apply(variables, op, var, value)
+            steps = 0
+            while True:
+                moves = all_moves[cur]
+                if not moves:
+                    ending = endings[cur]
+                    if ending is not None:
+                        endings_hit[ending] = endings_hit.get(ending, 0) + 1
+                    else:
+                        kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
+                    break
+                if steps >= max_steps:
+                    kind, detail = "step_bound", f"no ending after {max_steps} steps"
+                    break
+                if not free[cur]:
+                    moves = [m for m in moves if m[0] is None or m[0](variables, visits)]
+                    if not moves:
+                        kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
+                        break
+                move = moves[int(rand() * len(moves))]
+                trail.append(move)
+                choice_hits[move[3]] += 1
+                for op, var, value in move[1]:
+                    if op == "add":
+                        variables[var] += value
+                    else:
+                        apply(variables, op, var, value)
+                cur = move[2]
+                sid = counted[cur]
+                if sid is not None:
+                    visits[sid] = visits.get(sid, 0) + 1
+                if on_enter[cur]:
+                    for op, var, value in on_enter[cur]:
+                        apply(variables, op, var, value)
+                steps += 1
+        except Exception as exc:  # a story the checker passed but the rules cannot play
+            kind, detail = "exception", f"{type(exc).__name__}: {exc}"
+        total_steps += len(trail)
+        if kind:
+            out.problem_counts[kind] += 1
+            if sum(p.kind == kind for p in out.problems) < keep:
+                path = [table.choice_ids[m[3]] for m in trail]
+                out.problems.append(GameProblem(kind, game, seed + game, ids[cur], path, detail))
+    scene_hits = out.scene_hits
+    scene_hits[start] += count
+    for number, hits in enumerate(choice_hits):
+        scene_hits[table.goto_of[number]] += hits
+    out.games = count
+    out.steps = total_steps
+    return out
+
+
+def _worker(story: Story, first: int, count: int, seed: int, max_steps: int, keep: int) -> _Partial:
+    return _run_games(Table(story), first, count, seed, max_steps, keep)
+
+
+def explore_random(
+    story: Story,
+    games: int,
+    *,
+    seed: int = 0,
+    max_steps: int = 1000,
+    jobs: int = 1,
+    keep: int = 20,
+) -> RandomReport:
+    """Play ``games`` random games; keep the first ``keep`` problem games of each kind."""
+    table = Table(story)
+    began = time.perf_counter()
+    jobs = max(1, min(jobs, games))
+    if jobs == 1:
+        parts = [_run_games(table, 0, games, seed, max_steps, keep)]
+    else:
+        bounds = [games * j // jobs for j in range(jobs + 1)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [
+                pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep)
+                for j in range(jobs)
+            ]
+            parts = [f.result() for f in futures]
+    seconds = time.perf_counter() - began
+    scene_hits = [sum(p.scene_hits[i] for p in parts) for i in range(len(table.ids))]
+    choice_hits = [sum(p.choice_hits[i] for p in parts) for i in range(len(table.choice_ids))]
+    endings: dict[str, int] = {}
+    for p in parts:
+        for name, n in p.endings.items():
+            endings[name] = endings.get(name, 0) + n
+    counts = {k: sum(p.problem_counts[k] for p in parts) for k in KINDS}
+    problems: list[GameProblem] = []
+    for kind in KINDS:
+        problems += [q for p in parts for q in p.problems if q.kind == kind][:keep]
+    problems.sort(key=lambda q: q.game)
+    return RandomReport(
+        story,
+        table,
+        games,
+        seed,
+        max_steps,
+        sum(p.steps for p in parts),
+        seconds,
+        scene_hits,
+        choice_hits,
+        dict(sorted(endings.items())),
+        counts,
+        problems,
+    )

@@ -1,0 +1,221 @@
+"""Exploration reports: coverage, failures, exit verdicts; as text for people and JSON for CI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .exhaustive import ExhaustiveReport, Finding
+from .randomwalk import GameProblem, RandomReport
+from .runner import path_text
+from .sim import Table
+
+SHOW = 10  # items listed per section in text output
+
+
+@dataclass
+class Coverage:
+    covered: int
+    total: int
+    missed: list[str]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.total if self.total else 100.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"covered": self.covered, "total": self.total, "percent": round(self.percent, 2), "missed": self.missed}
+
+
+def coverage(table: Table, scenes: list[bool], choices: list[bool], endings: set[str]) -> dict[str, Coverage]:
+    reachable_choices = [i for i, (sid, _) in enumerate(table.choice_ids) if table.endings[table.index[sid]] is None]
+    return {
+        "scenes": Coverage(
+            sum(scenes), len(scenes), [sid for sid, hit in zip(table.ids, scenes, strict=True) if not hit]
+        ),
+        "choices": Coverage(
+            sum(choices[i] for i in reachable_choices),
+            len(reachable_choices),
+            [f"{table.choice_ids[i][0]}:{table.choice_ids[i][1]}" for i in reachable_choices if not choices[i]],
+        ),
+        "endings": Coverage(
+            sum(e in endings for e in table.ending_names),
+            len(table.ending_names),
+            [e for e in table.ending_names if e not in endings],
+        ),
+    }
+
+
+def verdict(cov: dict[str, Coverage], problems: dict[str, int], min_coverage: float | None) -> list[str]:
+    """The reasons an exploration fails (empty: it passes)."""
+    reasons = [f"{n} {what}" for what, n in problems.items() if n]
+    if cov["endings"].missed:
+        reasons.append(f"ending(s) never reached: {', '.join(cov['endings'].missed)}")
+    if min_coverage is not None and cov["scenes"].percent < min_coverage:
+        reasons.append(f"scene coverage {cov['scenes'].percent:.1f}% is below --min-coverage {min_coverage:g}%")
+    return reasons
+
+
+def _fmt_cov(name: str, c: Coverage, missed_word: str) -> list[str]:
+    line = f"  {name:<8} {c.covered:>6}/{c.total:<6} ({c.percent:5.1f}%)"
+    if c.missed:
+        shown = ", ".join(c.missed[:SHOW]) + (f", … ({len(c.missed) - SHOW} more)" if len(c.missed) > SHOW else "")
+        line += f"  {missed_word}: {shown}"
+    return [line]
+
+
+def _short_path(path: list[tuple[str, str]], current: str, limit: int = 40) -> str:
+    if len(path) <= limit:
+        return path_text(path, current)
+    head = path_text(path[: limit // 2], path[limit // 2][0])
+    tail = path_text(path[-limit // 2 :], current)
+    return f"{head} … ({len(path) - limit} more choices) … {tail}"
+
+
+# --- random ----------------------------------------------------------------------------
+
+
+def random_summary(
+    report: RandomReport, story_label: str, min_coverage: float | None
+) -> tuple[dict[str, Coverage], list[str]]:
+    endings = set(report.endings)
+    cov = coverage(report.table, [h > 0 for h in report.scene_hits], [h > 0 for h in report.choice_hits], endings)
+    counts = {
+        "game(s) with an exception": report.problem_counts["exception"],
+        "game(s) at a dead end": report.problem_counts["dead_end"],
+        "game(s) hit the step bound with no ending (an endless loop?)": report.problem_counts["step_bound"],
+    }
+    return cov, verdict(cov, counts, min_coverage)
+
+
+def random_text(report: RandomReport, story_label: str, min_coverage: float | None) -> str:
+    cov, reasons = random_summary(report, story_label, min_coverage)
+    out = [
+        f"Random exploration of {story_label}: {report.games} game(s), seed {report.seed}, "
+        f"at most {report.max_steps} steps each",
+        f"  {report.steps:,} steps in {report.seconds:.2f} s ({report.steps_per_second:,.0f} steps/s)",
+    ]
+    out += _fmt_cov("scenes", cov["scenes"], "not reached")
+    out += _fmt_cov("choices", cov["choices"], "not taken")
+    out += _fmt_cov("endings", cov["endings"], "not reached")
+    if report.endings:
+        out.append("  games per ending: " + ", ".join(f"{k} {v}" for k, v in report.endings.items()))
+    pc = report.problem_counts
+    out.append(f"  exceptions: {pc['exception']}  dead ends: {pc['dead_end']}  step bound hits: {pc['step_bound']}")
+    for p in report.problems:
+        out += _game_problem(p, story_label)
+    out.append(_verdict_line(reasons))
+    return "\n".join(out)
+
+
+def _game_problem(p: GameProblem, story_label: str) -> list[str]:
+    what = {"exception": "exception", "dead_end": "dead end", "step_bound": "step bound"}[p.kind]
+    return [
+        f"  {what} in game {p.game} (seed {p.seed}) at scene {p.scene!r}: {p.detail}",
+        f"    path: {_short_path(p.path, p.scene)}",
+        f"    reproduce: evegame explore {story_label} --random 1 --seed {p.seed}",
+    ]
+
+
+def random_json(report: RandomReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
+    cov, reasons = random_summary(report, story_label, min_coverage)
+    return {
+        "mode": "random",
+        "story": story_label,
+        "ok": not reasons,
+        "failures": reasons,
+        "games": report.games,
+        "seed": report.seed,
+        "max_steps": report.max_steps,
+        "steps": report.steps,
+        "seconds": round(report.seconds, 4),
+        "steps_per_second": round(report.steps_per_second),
+        "coverage": {k: v.to_dict() for k, v in cov.items()},
+        "endings": report.endings,
+        "problem_counts": report.problem_counts,
+        "problems": [p.to_dict() for p in report.problems],
+    }
+
+
+# --- exhaustive ----------------------------------------------------------------------------
+
+
+def exhaustive_summary(report: ExhaustiveReport, min_coverage: float | None) -> tuple[dict[str, Coverage], list[str]]:
+    cov = coverage(report.table, report.scenes_reached, report.choices_taken, set(report.endings_reached))
+    counts = {
+        "state(s) raise an exception": sum(f.states for f in report.errors),
+        "dead end(s) (no choice available outside an ending)": sum(f.states for f in report.dead_ends),
+        "soft-locked state(s) (no ending reachable)": sum(f.states for f in report.soft_locks),
+    }
+    return cov, verdict(cov, counts, min_coverage)
+
+
+def _findings(title: str, findings: list[Finding]) -> list[str]:
+    total = sum(f.states for f in findings)
+    out = [f"  {title}: {total} state(s) in {len(findings)} scene(s)"]
+    for f in findings[:SHOW]:
+        out.append(f"    in {f.scene!r} ({f.states} state(s)): {f.detail}")
+        out.append(f"      shortest path: {_short_path(f.path, f.scene)}")
+    if len(findings) > SHOW:
+        out.append(f"    … and {len(findings) - SHOW} more scene(s) (see --format json)")
+    return out
+
+
+def exhaustive_text(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> str:
+    cov, reasons = exhaustive_summary(report, min_coverage)
+    ab = report.abstraction
+    kept = ", ".join(ab.variables) or "none"
+    visits = ", ".join(ab.visits) or "none"
+    out = [
+        f"Exhaustive exploration of {story_label}: {report.states:,} states, {report.edges:,} choices followed, "
+        f"depth {report.depth}, {report.seconds:.2f} s",
+        f"  a state is the scene + variables read by conditions ({kept}) + visits asked about ({visits})",
+    ]
+    out += _fmt_cov("scenes", cov["scenes"], "not reached")
+    out += _fmt_cov("choices", cov["choices"], "not taken")
+    out += _fmt_cov("endings", cov["endings"], "not reached")
+    if report.state_bound_hit:
+        out.append(f"  BOUND: stopped adding states at --max-states {report.max_states:,}; results are partial")
+    if report.depth_bound_hit:
+        out.append(f"  BOUND: stopped at --max-depth {report.max_depth}; results are partial")
+    if not report.bound_hit:
+        out.append("  bounds: none hit; every reachable state was explored")
+    out += _findings("dead ends", report.dead_ends)
+    out += _findings("soft-locks", report.soft_locks)
+    out += _findings("exceptions", report.errors)
+    out.append(_verdict_line(reasons))
+    return "\n".join(out)
+
+
+def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
+    cov, reasons = exhaustive_summary(report, min_coverage)
+    return {
+        "mode": "exhaustive",
+        "story": story_label,
+        "ok": not reasons,
+        "failures": reasons,
+        "states": report.states,
+        "edges": report.edges,
+        "depth": report.depth,
+        "seconds": round(report.seconds, 4),
+        "jobs": report.jobs,
+        "state_key": {"variables": list(report.abstraction.variables), "visits": list(report.abstraction.visits)},
+        "bounds": {
+            "max_states": report.max_states,
+            "max_depth": report.max_depth,
+            "state_bound_hit": report.state_bound_hit,
+            "depth_bound_hit": report.depth_bound_hit,
+        },
+        "coverage": {k: v.to_dict() for k, v in cov.items()},
+        "endings": report.endings_reached,
+        "dead_ends": [f.to_dict() for f in report.dead_ends],
+        "soft_locks": [f.to_dict() for f in report.soft_locks],
+        "exceptions": [f.to_dict() for f in report.errors],
+        "witnesses": [
+            {"kind": w.kind, "target": w.target, "scene": w.scene, "steps": len(w.path)} for w in report.witnesses
+        ],
+    }
+
+
+def _verdict_line(reasons: list[str]) -> str:
+    return "FAIL: " + "; ".join(reasons) if reasons else "OK"

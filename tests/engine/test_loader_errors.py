@@ -261,3 +261,25 @@ def test_ending_with_choices(write_story) -> None:
 def test_bad_ids(write_story, bad_id: str) -> None:
     root = write_story({"scenes.yaml": GOOD_SCENES + f"  - id: {bad_id}\n    text: x\n    ending: q\n"})
     assert any("may use only" in m for _, _, m in problems(root))
+
+
+def test_columns_point_inside_text_and_conditions(write_story) -> None:
+    scenes = """\
+scenes:
+  - id: a
+    text:
+      - |
+        Première ligne, é.
+        You have {gold} here.
+    choices:
+      - text: Go
+        if: "coins >= 1 and   gold"
+        goto: b
+  - id: b
+    text: End.
+    ending: done
+"""
+    root = write_story({"scenes.yaml": scenes})
+    found = sorted((p.line, p.col, p.message.split(":")[0]) for p in load_story(root).errors)
+    # the brace of {gold} (line 6, after 8 spaces and 'You have '), and 'gold' in the quoted condition
+    assert [(line, col) for line, col, _ in found] == [(6, 18), (9, 31)]

@@ -19,7 +19,7 @@ from .gcpause import gc_paused
 from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
 from .problems import Problems, did_you_mean
 from .render import INTERPOLATION
-from .yamlsource import Key, YamlFileError, decode, parse
+from .yamlsource import Key, Within, YamlFileError, decode, parse
 
 ID_RE = re.compile(r"[a-z0-9_]+\Z")
 VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -486,7 +486,7 @@ class _Builder:
             name = name.strip()
             if name not in self.types:
                 self.problems.error(
-                    loc,
+                    loc.child(Within(m.group(0))),
                     f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)",
                     "undeclared",
                 )
@@ -520,7 +520,11 @@ class _Builder:
                 name = message.rsplit("'", 2)[1]
                 message += did_you_mean(name, self._scene_ids)
             code = "undeclared" if "undeclared" in message else "condition"
-            self.problems.error(cloc, f"bad condition {source!r}: {message} (at character {exc.offset + 1})", code)
+            self.problems.error(
+                cloc.child(Within(source, exc.offset)),
+                f"bad condition {source!r}: {message} (at character {exc.offset + 1})",
+                code,
+            )
             return None
         self._conditions[source] = cond  # the same text means the same condition everywhere
         return cond

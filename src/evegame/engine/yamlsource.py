@@ -84,6 +84,14 @@ class Key:
     name: str
 
 
+@dataclass(frozen=True)
+class Within:
+    """The last element of a YAML path that points inside a scalar: at ``needle``, plus ``skip`` characters."""
+
+    needle: str
+    skip: int = 0
+
+
 class YamlFileError(Exception):
     """A file that is not valid, safe, UTF-8 YAML; carries a 1-based position."""
 
@@ -134,12 +142,25 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
 
 
 @lru_cache(maxsize=64)
-def _compose(path: str, mtime_ns: int) -> yaml.Node | None:
+def _compose(path: str, mtime_ns: int) -> tuple[yaml.Node | None, str]:
     text = decode(Path(path).read_bytes())
     try:
-        return yaml.compose(text, Loader=FastLoader)
+        return yaml.compose(text, Loader=FastLoader), text
     except (yaml.YAMLError, RecursionError):
+        return None, text
+
+
+def _inside(node: yaml.Node, text: str, within: Within) -> tuple[int, int] | None:
+    """The position of ``within`` inside a scalar's source text, if it can be found there."""
+    if not isinstance(node, yaml.ScalarNode):
         return None
+    start, end = node.start_mark.index, node.end_mark.index
+    found = text.find(within.needle, start, end)
+    if found < 0:
+        return None
+    pos = found + within.skip
+    line = text.count("\n", 0, pos) + 1
+    return (line, pos - (text.rfind("\n", 0, pos) + 1) + 1)
 
 
 def locate(path: str, ypath: tuple[Any, ...]) -> tuple[int, int]:
@@ -148,13 +169,15 @@ def locate(path: str, ypath: tuple[Any, ...]) -> tuple[int, int]:
     Walks as deep as the path exists; (1, 1) when the file cannot be composed.
     """
     try:
-        node = _compose(path, Path(path).stat().st_mtime_ns)
+        node, text = _compose(path, Path(path).stat().st_mtime_ns)
     except (OSError, YamlFileError):
         return (1, 1)
     if node is None:
         return (1, 1)
     mark = node.start_mark
     for step in ypath:
+        if isinstance(step, Within):
+            return _inside(node, text, step) or (mark.line + 1, mark.column + 1)
         if isinstance(step, Key):
             found = _mapping_item(node, step.name)
             if found is not None:

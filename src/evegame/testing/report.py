@@ -11,6 +11,7 @@ from .runner import path_text
 from .sim import Table
 
 SHOW = 10  # items listed per section in text output
+SHOW_GAMES = 3  # problem games listed per kind in text output (JSON has more)
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _fmt_cov(name: str, c: Coverage, missed_word: str) -> list[str]:
     return [line]
 
 
-def _short_path(path: list[tuple[str, str]], current: str, limit: int = 40) -> str:
+def _short_path(path: list[tuple[str, str]], current: str, limit: int = 16) -> str:
     if len(path) <= limit:
         return path_text(path, current)
     head = path_text(path[: limit // 2], path[limit // 2][0])
@@ -102,18 +103,23 @@ def random_text(report: RandomReport, story_label: str, min_coverage: float | No
         out.append("  games per ending: " + ", ".join(f"{k} {v}" for k, v in report.endings.items()))
     pc = report.problem_counts
     out.append(f"  exceptions: {pc['exception']}  dead ends: {pc['dead_end']}  step bound hits: {pc['step_bound']}")
-    for p in report.problems:
-        out += _game_problem(p, story_label)
+    for kind in ("exception", "dead_end", "step_bound"):
+        listed = [p for p in report.problems if p.kind == kind]
+        for p in listed[:SHOW_GAMES]:
+            out += _game_problem(p, story_label, report.max_steps)
+        if pc[kind] > SHOW_GAMES:
+            out.append(f"  … {pc[kind] - SHOW_GAMES} more game(s) like this (see --format json)")
     out.append(_verdict_line(reasons))
     return "\n".join(out)
 
 
-def _game_problem(p: GameProblem, story_label: str) -> list[str]:
+def _game_problem(p: GameProblem, story_label: str, max_steps: int) -> list[str]:
     what = {"exception": "exception", "dead_end": "dead end", "step_bound": "step bound"}[p.kind]
     return [
         f"  {what} in game {p.game} (seed {p.seed}) at scene {p.scene!r}: {p.detail}",
         f"    path: {_short_path(p.path, p.scene)}",
-        f"    reproduce: evegame explore {story_label} --random 1 --seed {p.seed}",
+        f"    reproduce: evegame explore {story_label} --random 1 --seed {p.seed}"
+        + (f" --max-steps {max_steps}" if max_steps != 1000 else ""),
     ]
 
 

@@ -1,0 +1,296 @@
+"""Random and exhaustive exploration: coverage, planted faults reported, reproducible, same with --jobs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evegame.engine import Game, read_story
+from evegame.engine.conditions import Condition
+from evegame.testing import exhaustive
+from evegame.testing.exhaustive import explore_exhaustive
+from evegame.testing.randomwalk import explore_random
+from evegame.testing.report import exhaustive_json, random_json
+from evegame.testing.runner import run_file
+from evegame.testing.witnesses import write_witnesses
+from helpers import MINI
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "evegame", *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def same_json(a: dict, b: dict) -> None:
+    for d in (a, b):
+        for key in ("seconds", "steps_per_second", "jobs"):
+            d.pop(key, None)
+    assert a == b
+
+
+# --- the rules: the explorers' fast model plays exactly like the Game --------------------
+
+
+def reference_random(story, games: int, seed: int, max_steps: int) -> tuple[dict[str, int], list[int]]:
+    """Random games through the public Game API (the transitions machine), drawn as explore_random draws."""
+    endings: dict[str, int] = {}
+    lengths = []
+    for game_no in range(games):
+        rand = random.Random(seed + game_no).random
+        game = Game(story, record_undo=False)
+        steps = 0
+        while not game.is_over and steps < max_steps:
+            available = game.available()
+            if not available:
+                break
+            game.step(available[int(rand() * len(available))])
+            steps += 1
+        if game.is_over:
+            endings[game.ending] = endings.get(game.ending, 0) + 1
+        lengths.append(len(game.path))
+    return endings, lengths
+
+
+@pytest.mark.parametrize("name", ["mini", "rich", "planted"])
+def test_random_exploration_plays_like_the_game(name, make_story) -> None:
+    story = read_story(make_story(name))
+    report = explore_random(story, 300, seed=11, max_steps=30)
+    endings, lengths = reference_random(story, 300, 11, 30)
+    assert report.endings == dict(sorted(endings.items()))
+    assert report.steps == sum(lengths)
+    for problem in report.problems:  # each path replays through Game to the reported scene
+        game = Game(story)
+        for _scene, key in problem.path:
+            game.choose(key)
+        assert game.state.scene == problem.scene
+
+
+def reference_bfs(story, max_depth: int) -> tuple[set[str], set[tuple[str, str]], set[str]]:
+    """Every scene, choice and ending within max_depth choices, by Game snapshots (full state)."""
+    start = Game(story)
+    seen_states = set()
+    frontier = [start.snapshot()]
+    scenes, choices, endings = {start.state.scene}, set(), set()
+    for _ in range(max_depth):
+        nxt = []
+        for snap in frontier:
+            game = Game.restore(story, snap)
+            if game.is_over:
+                endings.add(game.ending)
+                continue
+            for choice in game.available():
+                after = Game.restore(story, snap)
+                after.choose(choice.key)
+                choices.add((snap["scene"], choice.key))
+                scenes.add(after.state.scene)
+                if after.is_over:
+                    endings.add(after.ending)
+                s = after.snapshot()
+                key = json.dumps({k: v for k, v in s.items() if k not in ("path", "codex")}, sort_keys=True)
+                if key not in seen_states:
+                    seen_states.add(key)
+                    nxt.append(s)
+        frontier = nxt
+    return scenes, choices, endings
+
+
+@pytest.mark.parametrize("name", ["mini", "rich", "planted"])
+def test_exhaustive_model_matches_the_game(name, make_story) -> None:
+    story = read_story(make_story(name))
+    depth = 9
+    report = explore_exhaustive(story, max_depth=depth)
+    scenes, choices, endings = reference_bfs(story, depth)
+    table = report.table
+    assert {sid for sid, hit in zip(table.ids, report.scenes_reached, strict=True) if hit} == scenes
+    assert {table.choice_ids[i] for i, hit in enumerate(report.choices_taken) if hit} == choices
+    assert set(report.endings_reached) == endings
+
+
+# --- planted faults --------------------------------------------------------------------------
+
+
+def test_exhaustive_reports_dead_end_soft_lock_and_unreachable_ending(make_story) -> None:
+    report = explore_exhaustive(read_story(make_story("planted")))
+    assert not report.bound_hit
+    assert [(f.scene, f.path) for f in report.dead_ends] == [("pit", [("a", "down")])]
+    assert [(f.scene, f.path) for f in report.soft_locks] == [
+        ("trap", [("a", "left")]),
+        ("trap2", [("a", "left"), ("trap", "again")]),
+    ]
+    assert report.endings_reached == {"ok": 2}
+    data = exhaustive_json(report, "planted", None)
+    assert data["ok"] is False
+    assert data["coverage"]["endings"]["missed"] == ["secret"]
+    assert data["coverage"]["scenes"]["missed"] == ["end_secret"]
+    assert set(data["coverage"]["choices"]["missed"]) == {"trap2:out", "pit:climb", "door:open"}
+
+
+def test_explore_cli_exhaustive_exit_1_with_each_fault(make_story) -> None:
+    root = make_story("planted")
+    result = run("explore", str(root), "--exhaustive")
+    assert result.returncode == 1
+    out = result.stdout
+    assert "dead ends: 1 state(s) in 1 scene(s)" in out and "in 'pit'" in out
+    assert "shortest path: a --down--> pit" in out
+    assert "soft-locks: 2 state(s) in 2 scene(s)" in out and "in 'trap'" in out
+    assert "endings       1/2      ( 50.0%)  not reached: secret" in out
+    assert out.rstrip().splitlines()[-1].startswith("FAIL: 1 dead end(s)")
+    data = json.loads(run("explore", str(root), "--exhaustive", "--format", "json").stdout)
+    assert [d["scene"] for d in data["dead_ends"]] == ["pit"]
+    assert [d["scene"] for d in data["soft_locks"]] == ["trap", "trap2"]
+    assert data["soft_locks"][0]["path"] == [["a", "left"]]
+
+
+def test_clean_story_exit_0_and_min_coverage(make_story) -> None:
+    result = run("explore", str(MINI), "--exhaustive")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("OK")
+    assert "bounds: none hit" in result.stdout
+    rich = make_story("rich")
+    assert run("explore", str(rich), "--random", "200", "--min-coverage", "100").returncode == 0
+    low = run("explore", str(rich), "--random", "1", "--seed", "3", "--min-coverage", "100%")
+    assert low.returncode == 1 and "is below --min-coverage 100%" in low.stdout
+
+
+def test_random_reports_dead_ends_and_loops_with_seed_and_path(make_story) -> None:
+    root = make_story("planted")
+    result = run("explore", str(root), "--random", "60", "--seed", "5", "--max-steps", "40", "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    kinds = {p["kind"] for p in data["problems"]}
+    assert kinds == {"dead_end", "step_bound"}
+    dead = next(p for p in data["problems"] if p["kind"] == "dead_end")
+    assert dead["path"] == [["a", "down"]] and dead["scene"] == "pit" and dead["seed"] == 5 + dead["game"]
+    loop = next(p for p in data["problems"] if p["kind"] == "step_bound")
+    assert loop["steps"] == 40 and loop["scene"] in ("trap", "trap2")
+    assert data["coverage"]["endings"]["missed"] == ["secret"]
+    # one game alone, from its seed, does the same thing again
+    again = json.loads(
+        run(
+            "explore", str(root), "--random", "1", "--seed", str(loop["seed"]), "--max-steps", "40", "--format", "json"
+        ).stdout
+    )
+    assert again["problems"][0]["path"] == loop["path"]
+
+
+def test_random_exception_is_reported_with_its_path() -> None:
+    story = read_story(MINI)
+
+    def broken(variables, visits):  # a rule that cannot be evaluated
+        raise KeyError("gold")
+
+    desk = story.scenes["desk"]
+    pay = desk.choices[0]
+    bad = Condition("gold > 1", pay.condition.tree, frozenset(), frozenset(), broken)
+    story.scenes["desk"] = dataclasses.replace(
+        desk, choices=(dataclasses.replace(pay, condition=bad), *desk.choices[1:])
+    )
+    report = explore_random(story, 20, seed=0)
+    assert report.problem_counts["exception"] > 0
+    problem = next(p for p in report.problems if p.kind == "exception")
+    assert problem.detail == "KeyError: 'gold'" and problem.path[-1][0] == "hall" and problem.scene == "desk"
+    ex = explore_exhaustive(story)
+    assert [(f.scene, f.detail) for f in ex.errors] == [("desk", "KeyError: 'gold'")]
+    assert exhaustive_json(ex, "mini", None)["ok"] is False
+
+
+# --- reproducibility and --jobs ------------------------------------------------------------
+
+
+def test_random_is_reproducible_by_seed_and_per_game(make_story) -> None:
+    story = read_story(make_story("rich"))
+    a = random_json(explore_random(story, 200, seed=9), "s", None)
+    b = random_json(explore_random(story, 200, seed=9), "s", None)
+    same_json(a, b)
+    c = random_json(explore_random(story, 200, seed=10), "s", None)
+    assert c["endings"] != a["endings"] or c["steps"] != a["steps"]
+    # game i of seed S is game 0 of seed S+i
+    ten = explore_random(story, 10, seed=100)
+    alone = explore_random(story, 1, seed=107)
+    tail = explore_random(story, 3, seed=107)
+    assert alone.steps <= tail.steps
+    assert sum(explore_random(story, 1, seed=100 + i).steps for i in range(10)) == ten.steps
+
+
+def test_jobs_give_identical_results(make_story, monkeypatch: pytest.MonkeyPatch) -> None:
+    story = read_story(make_story("rich"))
+    one = random_json(explore_random(story, 400, seed=3, jobs=1), "s", None)
+    two = random_json(explore_random(story, 400, seed=3, jobs=2), "s", None)
+    same_json(one, two)
+    monkeypatch.setattr(exhaustive, "PARALLEL_MIN", 1)  # use the workers even for tiny frontiers
+    planted = read_story(make_story("planted"))
+    for s in (story, planted):
+        a = exhaustive_json(explore_exhaustive(s, jobs=1), "s", None)
+        b = exhaustive_json(explore_exhaustive(s, jobs=2), "s", None)
+        same_json(a, b)
+
+
+def test_jobs_on_the_command_line(make_story) -> None:
+    root = make_story("rich")
+    outs = [json.loads(run("explore", str(root), "--exhaustive", "--jobs", j, "--format", "json").stdout) for j in "12"]
+    same_json(*outs)
+
+
+# --- bounds -----------------------------------------------------------------------------------
+
+
+def test_bounds_are_reported_and_do_not_fake_soft_locks(make_story) -> None:
+    story = read_story(make_story("rich"))
+    full = explore_exhaustive(story)
+    assert not full.bound_hit and not full.soft_locks
+    small = explore_exhaustive(story, max_states=10)
+    assert small.state_bound_hit and small.states == 10 and not small.soft_locks and not small.dead_ends
+    shallow = explore_exhaustive(story, max_depth=2)
+    assert shallow.depth_bound_hit and not shallow.soft_locks
+    result = run("explore", str(make_story("rich")), "--exhaustive", "--max-states", "10")
+    assert "BOUND: stopped adding states at --max-states 10" in result.stdout
+
+
+# --- witnesses --------------------------------------------------------------------------------
+
+
+def test_witnesses_pass_playtest(make_story, tmp_path: Path) -> None:
+    for name in ("planted", "rich"):
+        root = make_story(name)
+        report = explore_exhaustive(read_story(root))
+        out = tmp_path / f"witnesses-{name}"
+        written = write_witnesses(report, root, out)
+        kinds = {(w.kind, w.target) for w in report.witnesses}
+        if name == "planted":
+            assert kinds == {
+                ("ending", "ok"),
+                ("scene", "trap"),
+                ("scene", "trap2"),
+                ("scene", "pit"),
+                ("scene", "door"),
+            }
+        for path in written:
+            result = run_file(path)
+            assert result.ok, result.failure
+        text = (out / "ending-ok.play.yaml").read_text() if name == "planted" else ""
+        if text:
+            assert "story: ../story" in text and "- choose: win  # in a" in text
+            assert "- expect: {scene: end_ok, ending: ok}" in text
+
+
+def test_witnesses_from_the_cli_and_stale_ones_removed(make_story, tmp_path: Path) -> None:
+    root = make_story("planted")
+    out = tmp_path / "w"
+    out.mkdir()
+    (out / "ending-gone.play.yaml").write_text("# Generated by 'evegame explore --exhaustive --emit-witnesses'\n")
+    (out / "mine.play.yaml").write_text("steps: []\n")
+    result = run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out))
+    assert "witnesses: wrote 5 playthrough(s)" in result.stdout
+    assert not (out / "ending-gone.play.yaml").exists() and (out / "mine.play.yaml").exists()
+    result = run("playtest", str(out), "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["passed"] == 6 and data["failed"] == 0

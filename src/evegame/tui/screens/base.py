@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -15,6 +15,19 @@ if TYPE_CHECKING:
 def eve(widget: Widget) -> EveGameApp:
     """The running EveGameApp (typed)."""
     return cast("EveGameApp", widget.app)
+
+
+def apply_breakpoints(screen: Screen) -> None:
+    """Set the app's width/height breakpoint classes now, so a new screen's first frame fits the terminal."""
+    app = screen.app
+    width, height = app.size
+    for breakpoints, value in ((app.HORIZONTAL_BREAKPOINTS, width), (app.VERTICAL_BREAKPOINTS, height)):
+        chosen = None
+        for threshold, name in breakpoints or []:
+            if value >= threshold:
+                chosen = name
+        for _, name in breakpoints or []:
+            screen.set_class(name == chosen, name)
 
 
 class Panel(ModalScreen[None]):

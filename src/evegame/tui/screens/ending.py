@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .base import eve
+from .base import apply_breakpoints, eve
 
 
 class EndingScreen(Screen[None]):
@@ -34,6 +34,7 @@ class EndingScreen(Screen[None]):
         self.new_finds = set(new_finds or [])
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
         app = eve(self)
         game = app.game
         assert game is not None

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from ..widgets import ChoiceList, SceneText, StatusPanel
-from .base import eve
+from .base import apply_breakpoints, eve
 
 CHOICE_KEYS = [
     Binding("1", "choose(1)", "Choose", key_display="1-9"),
@@ -40,6 +40,7 @@ class PlayScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
         yield Header()
         with Horizontal(id="play-body"):
             with Vertical(id="play-main"):

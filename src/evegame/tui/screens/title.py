@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..session import format_duration
-from .base import eve
+from .base import apply_breakpoints, eve
 
 
 class TitleScreen(Screen[None]):
@@ -33,6 +33,7 @@ class TitleScreen(Screen[None]):
     can_continue = False
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
         story = eve(self).story
         with Center(id="title-center"), Vertical(id="title-box"):
             yield Static(story.title, id="title-name", markup=False)

@@ -111,9 +111,9 @@ class EveGameApp(App[int]):
         if info is None:
             self.notify("There is no game to continue.", severity="warning")
             return
-        self.load_slot(info.slot)
+        self.load_slot(info.slot, quiet=True)
 
-    def load_slot(self, slot: str) -> bool:
+    def load_slot(self, slot: str, *, quiet: bool = False) -> bool:
         try:
             loaded = self.saves.load(slot)
             game, _ = rebuild(self.story, loaded.game.snapshot())
@@ -123,7 +123,8 @@ class EveGameApp(App[int]):
         self.start_game(game, loaded.play_time)
         for notice in loaded.notices:
             self.notify(notice, title="Story changed", severity="warning", timeout=8)
-        self.notify(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.", title="Load")
+        if not quiet:
+            self.notify(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.", title="Load")
         return True
 
     def save_slot(self, slot: str) -> bool:
@@ -154,7 +155,7 @@ class EveGameApp(App[int]):
         self.autosave()
         messages = outcome_messages(game, outcome)
         if messages:
-            self.notify("\n".join(messages), title="Changed", markup=False)
+            self.notify("\n".join(messages), title="Changed", markup=False, timeout=4)
         new: list[str] = []
         if game.is_over:
             new = self.record_ending()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -35,6 +36,10 @@ class HistoryScreen(Panel):
 
     def on_mount(self) -> None:
         self.query_one("#history-text", VerticalScroll).focus()
+
+    @on(Markdown.TableOfContentsUpdated)
+    def _loaded(self) -> None:
+        """The transcript is laid out: open it at the latest scene."""
         self.call_after_refresh(self.action_bottom)
 
     def action_export(self) -> None:

@@ -151,3 +151,39 @@ async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: 
         assert text.source == "You stand in the hall with 2 coins."
         await pilot.press("1")
         assert app.game.scene.id == "desk"
+
+
+async def test_achievements_on_the_ending_screen_and_in_the_gallery(make_app, story_copy: Path, data_dir: Path) -> None:
+    manifest = story_copy / "story.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "    mercy: Mercy\n",
+            """    mercy: Mercy
+  achievements:
+    - id: kept_the_rules
+      title: Kept the Rules
+      description: Finish without doing business on hotel grounds.
+      if: not excommunicado
+    - id: brawler
+      title: Brawler
+      description: Fight in the hall.
+      if: wounds > 0
+""",
+        )
+    )
+    app = make_app(story_copy)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("n", "1", "1", "1")
+        assert isinstance(app.screen, EndingScreen)
+        earned = app.screen.query_one("#ending-achievements", Static).render().plain
+        assert "★ Kept the Rules (new!) — Finish without doing business on hotel grounds." in earned
+        assert "Brawler" not in earned
+        await pilot.press("g")
+        text = markdown_source(app)
+        assert "Achievements: 1 of 2" in text
+        assert "- [x] **Kept the Rules**" in text and "- [ ] **Brawler**" in text
+        await pilot.press("escape", "p", "1", "1", "1")  # the same ending again: nothing new
+        assert "(new" not in app.screen.query_one("#ending-achievements", Static).render().plain
+        assert "new ending" not in app.screen.query_one("#ending-title", Static).render().plain
+    saved = json.loads((data_dir / "gallery.json").read_text())["stories"]["mini"]
+    assert list(saved["achievements"]) == ["kept_the_rules"]

@@ -1,15 +1,12 @@
 """Exhaustive exploration: breadth-first search over (scene, game state), deduplicated.
 
-A state is the scene plus only what can change which choices are available:
+A state is the scene plus what of the game state can still change which
+choices are available (``abstraction.Analysis``): numbers up to the thresholds
+conditions will compare them with, the names a list will still be tested for,
+flags while a condition can still read them, and visit counts asked about. The
+codex and the path are never part of it: no condition reads them.
 
-* the variables that some choice condition reads (effects are constants, so the
-  next value of such a variable depends only on itself: the rest can be dropped
-  without changing the graph of scenes and choices);
-* the visit counts of the scenes that conditions ask about with ``visits()``,
-  and, for scenes only asked about with ``seen()``, whether they were visited;
-* never the codex or the path, which no condition reads.
-
-Lists keep their order (as in snapshots). The search stops expanding at
+Lists kept whole keep their order (as in snapshots). The search stops expanding at
 ``max_depth`` choices and stops adding states at ``max_states``; both are
 reported. Soft-locks are states with choices from which no ending can be
 reached (a reverse search over the explored graph; states left unexpanded by a
@@ -26,31 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model import Story
-from .sim import Table, calls
+from .abstraction import Analysis
+from .sim import Table
 
 OPEN, EXPANDED, ENDING, DEAD, ERROR, PARTIAL = range(6)  # per-state status
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
-
-
-@dataclass(frozen=True)
-class Abstraction:
-    """What a state keeps: the variables and visit counts that conditions read."""
-
-    variables: tuple[str, ...]
-    visits: tuple[str, ...]  # scenes whose visits are counted
-    seen_only: frozenset[str]  # of those, the ones only ever asked about with seen(): counted up to 1
-
-    @classmethod
-    def of(cls, table: Table) -> Abstraction:
-        conditions = table.choice_conditions()
-        variables = sorted({v for c in conditions for v in c.variables})
-        counted: set[str] = set()
-        seen: set[str] = set()
-        for c in conditions:
-            for call in calls(c.tree):
-                (seen if call.func == "seen" else counted).add(call.arg)
-        scenes = tuple(sorted(counted | seen))
-        return cls(tuple(variables), scenes, frozenset(seen - counted))
 
 
 def _freeze(value: Any) -> Any:
@@ -58,70 +35,69 @@ def _freeze(value: Any) -> Any:
 
 
 class Expander:
-    """Computes a state's successors on the abstract state, without a Game or a machine."""
+    """Computes a state's successors on the abstract state, without a Game or a machine.
+
+    A state key is ``(scene index, values)``: the variables in story order, then
+    the visit counters, each in its canonical form for that scene (see abstraction).
+    """
 
     def __init__(self, story: Story) -> None:
         self.table = table = Table(story)
-        self.abstraction = ab = Abstraction.of(table)
-        relevant = set(ab.variables)
-        slot = {sid: i for i, sid in enumerate(ab.visits)}
-        initial = table.initial_variables()
-        self.defaults = {k: _freeze(initial[k]) for k in ab.variables}
-        # Per scene: (visit slot or -1, cap, on_enter effects on kept variables)
-        self.entry = [
-            (
-                slot.get(sid, -1),
-                1 if sid in ab.seen_only else 0,
-                tuple((op, var, _freeze(val)) for op, var, val in table.on_enter[i] if var in relevant),
-            )
-            for i, sid in enumerate(table.ids)
-        ]
+        self.analysis = an = Analysis(table)
+        self.nv = len(an.variables)
+        self.canon = an.canon
+        self.endings = table.endings
         self.moves = [
             tuple(
                 (
                     m.condition.evaluate if m.condition is not None else None,
                     m.number,
                     m.goto,
-                    tuple((op, var, _freeze(val)) for op, var, val in m.effects if var in relevant),
+                    tuple((op, var, _freeze(val)) for op, var, val in (*m.effects, *table.on_enter[m.goto])),
+                    an.counter_slot.get(table.ids[m.goto], -1),
                 )
                 for m in moves
             )
             for moves in table.moves
         ]
-        self.endings = table.endings
 
-    def initial(self) -> tuple[int, tuple[Any, ...], tuple[int, ...]]:
-        variables = dict(self.defaults)
-        visits = [0] * len(self.abstraction.visits)
-        return self._enter(self.table.start, variables, visits)
+    def initial(self) -> tuple[int, tuple[Any, ...]]:
+        an, start = self.analysis, self.table.start
+        variables = dict(zip(an.variables, an.defaults, strict=False))
+        for op, var, value in self.table.on_enter[start]:
+            _apply(variables, op, var, _freeze(value))
+        values = [*variables.values(), *an.defaults[self.nv :]]
+        slot = an.counter_slot.get(self.table.ids[start], -1)
+        if slot >= 0:
+            values[slot] += 1
+        for i, fn in self.canon[start]:
+            values[i] = fn(values[i])
+        return (start, tuple(values))
 
-    def _enter(self, scene: int, variables: dict[str, Any], visits: list[int]) -> tuple[Any, ...]:
-        slot, cap, effects = self.entry[scene]
-        if slot >= 0 and not (cap and visits[slot] >= cap):
-            visits = list(visits)
-            visits[slot] += 1
-        for op, var, value in effects:
-            _apply(variables, op, var, value)
-        return (scene, tuple(variables.values()), tuple(visits))
-
-    def expand(self, key: tuple[Any, ...]) -> tuple[int, Any]:
+    def expand(self, key: tuple[int, tuple[Any, ...]]) -> tuple[int, Any]:
         """(ENDING, name) | (DEAD, None) | (ERROR, message) | (EXPANDED, [(choice number, successor key)])."""
-        scene, values, visit_counts = key
+        scene, values = key
         ending = self.endings[scene]
         if ending is not None:
             return (ENDING, ending)
-        names = self.abstraction.variables
+        an, nv, canon = self.analysis, self.nv, self.canon
         try:
-            variables = dict(zip(names, values, strict=True))
-            visits = dict(zip(self.abstraction.visits, visit_counts, strict=True))
+            variables = dict(zip(an.variables, values, strict=False))
+            counts = values[nv:]
+            visits = dict(zip(an.counters, counts, strict=True))
             out = []
-            for cond, number, goto, effects in self.moves[scene]:
+            for cond, number, goto, effects, slot in self.moves[scene]:
                 if cond is not None and not cond(variables, visits):
                     continue
                 after = dict(variables)
                 for op, var, value in effects:
                     _apply(after, op, var, value)
-                out.append((number, self._enter(goto, after, list(visit_counts))))
+                new = [*after.values(), *counts]
+                if slot >= 0:
+                    new[slot] += 1
+                for i, fn in canon[goto]:
+                    new[i] = fn(new[i])
+                out.append((number, (goto, tuple(new))))
         except Exception as exc:  # a rule the checker passed but play cannot follow
             return (ERROR, f"{type(exc).__name__}: {exc}")
         return (EXPANDED, out) if out else (DEAD, None)
@@ -194,7 +170,7 @@ class Witness:
 class ExhaustiveReport:
     story: Story
     table: Table
-    abstraction: Abstraction
+    abstraction: Analysis
     states: int
     edges: int
     depth: int
@@ -291,7 +267,7 @@ def explore_exhaustive(
     report = ExhaustiveReport(
         story,
         table,
-        ex.abstraction,
+        ex.analysis,
         states=len(g.keys),
         edges=edges,
         depth=depth,

@@ -169,13 +169,11 @@ def _findings(title: str, findings: list[Finding]) -> list[str]:
 
 def exhaustive_text(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> str:
     cov, reasons = exhaustive_summary(report, min_coverage)
-    ab = report.abstraction
-    kept = ", ".join(ab.variables) or "none"
-    visits = ", ".join(ab.visits) or "none"
+    kept = ", ".join(f"{k} ({v})" for k, v in report.abstraction.describe().items() if v != "unused") or "nothing"
     out = [
         f"Exhaustive exploration of {story_label}: {report.states:,} states, {report.edges:,} choices followed, "
         f"depth {report.depth}, {report.seconds:.2f} s",
-        f"  a state is the scene + variables read by conditions ({kept}) + visits asked about ({visits})",
+        f"  a state is the scene + what conditions can still read: {kept}",
     ]
     out += _fmt_cov("scenes", cov["scenes"], "not reached")
     out += _fmt_cov("choices", cov["choices"], "not taken")
@@ -205,7 +203,7 @@ def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: fl
         "depth": report.depth,
         "seconds": round(report.seconds, 4),
         "jobs": report.jobs,
-        "state_key": {"variables": list(report.abstraction.variables), "visits": list(report.abstraction.visits)},
+        "state_key": report.abstraction.describe(),
         "bounds": {
             "max_states": report.max_states,
             "max_depth": report.max_depth,

@@ -1,0 +1,409 @@
+"""The exact state abstraction behind exhaustive exploration.
+
+Two game states in the same scene behave the same for the rest of the game when
+every choice condition that can still be evaluated gives the same answer along
+every future path. A backward analysis over the scene graph finds, for each
+scene, what of each variable can still matter:
+
+* a number compared only with constants (``coins >= 2``) and changed only by
+  ``add``/``set``: the *cut points* where a future comparison flips, shifted back
+  through the ``add`` effects on the way. Values between two cuts are equivalent
+  and stored as the lower cut. A number with no cut left is dead.
+* a list tested only with ``'name' in list``: the names that can still be
+  tested before a ``give``/``take``/``set`` overwrites them; the state keeps just
+  those names (sorted).
+* anything else (flags, strings, numbers compared with each other, lists used
+  otherwise): kept whole while some future condition can read it (liveness).
+* visit counts: counters that entering their scene adds 1 to, treated as numbers.
+
+The result is a bisimulation: the graph of scenes and choices, its dead ends,
+soft-locks and shortest paths are those of the full game. When the cut points
+of a number grow without end (a loop that keeps adding to it), it is kept whole.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.conditions import BoolOp, Call, Compare, Lit, Node, Not, Var
+from .sim import Move, Table
+
+CUT_LIMIT = 256  # more cut points than this at one scene: keep the number whole
+WIDEN_AFTER = 12  # a scene's range of a number grown this often: widened to infinity
+INF = float("inf")
+
+INT, LIST, WHOLE = "int", "list", "whole"
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def _cuts(op: str, c: int) -> tuple[int, ...]:
+    """The values where ``x OP c`` can change truth, as cut points (x < cut | x >= cut)."""
+    if op in ("<", ">="):
+        return (c,)
+    if op in ("<=", ">"):
+        return (c + 1,)
+    return (c, c + 1)  # == and !=
+
+
+@dataclass
+class _Obs:
+    """What one scene's conditions read: cut points per number, names per list, whole slots."""
+
+    cuts: dict[int, set[int]] = field(default_factory=dict)
+    names: dict[int, set[str]] = field(default_factory=dict)
+    whole: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: int
+    target: int
+    # per slot: shift of a number (None: set to a constant), names a list effect overwrites
+    # (None: the whole list is set), whether a whole slot is overwritten
+    shift: tuple[int | None, ...]
+    killed: tuple[frozenset[str] | None, ...]
+    const: tuple[Any, ...]  # the value a number is set to, where shift is None
+    guard: dict[int, tuple[float, float]]  # bounds the choice's condition puts on numbers
+
+
+class Analysis:
+    """Slots (variables, then visit counters), their kinds, and each scene's canonical form."""
+
+    def __init__(self, table: Table) -> None:
+        story = table.story
+        self.table = table
+        conditions = table.choice_conditions()
+        counters: set[str] = {s for c in conditions for s in c.scenes}
+        self.variables: tuple[str, ...] = tuple(story.variables)
+        self.counters: tuple[str, ...] = tuple(sorted(counters))
+        self.names: tuple[str, ...] = self.variables + tuple(f"visits({s})" for s in self.counters)
+        n = len(self.names)
+        self.slot = {name: i for i, name in enumerate(self.variables)}
+        self.counter_slot = {s: len(self.variables) + i for i, s in enumerate(self.counters)}
+        defaults = [story.variables[v] for v in self.variables] + [0] * len(self.counters)
+        self.defaults: list[Any] = [tuple(v) if isinstance(v, list) else v for v in defaults]
+        self.kind: list[str] = [
+            INT if (type(v) is int) else LIST if isinstance(v, tuple) else WHOLE for v in self.defaults
+        ]
+        for i in range(len(self.variables), n):
+            self.kind[i] = INT
+        scenes = len(table.ids)
+        self.observed = [_Obs() for _ in range(scenes)]
+        for i, moves in enumerate(table.moves):
+            for m in moves:
+                if m.condition is not None:
+                    self._observe(m.condition.tree, self.observed[i])
+        self.edges = [self._edge(m) for moves in table.moves for m in moves]
+        self._solve(scenes, n)
+
+    # -- what conditions read ---------------------------------------------------------------
+
+    def _slot_of(self, node: Node) -> int | None:
+        if isinstance(node, Var):
+            return self.slot[node.name]
+        if isinstance(node, Call):
+            return self.counter_slot[node.arg]
+        return None
+
+    def _observe(self, node: Node, obs: _Obs) -> None:
+        if isinstance(node, Compare):
+            left, right = node.left, node.right
+            ls, rs = self._slot_of(left), self._slot_of(right)
+            if node.op in ("in", "not in"):
+                if isinstance(left, Lit) and rs is not None and self.kind[rs] == LIST:
+                    obs.names.setdefault(rs, set()).add(left.value)
+                    return
+            elif isinstance(right, Lit) and ls is not None and self._numeric(left, ls):
+                obs.cuts.setdefault(ls, set()).update(_cuts(node.op, _num(right.value)))
+                return
+            elif isinstance(left, Lit) and rs is not None and self._numeric(right, rs):
+                obs.cuts.setdefault(rs, set()).update(_cuts(_FLIP[node.op], _num(left.value)))
+                return
+            for side, slot in ((left, ls), (right, rs)):
+                if slot is not None:
+                    obs.whole.add(slot)
+                elif not isinstance(side, Lit):
+                    self._observe(side, obs)
+            return
+        if isinstance(node, Call):
+            slot = self.counter_slot[node.arg]
+            if node.func == "seen":
+                obs.cuts.setdefault(slot, set()).add(1)
+            else:
+                obs.whole.add(slot)
+            return
+        if isinstance(node, Var):
+            obs.whole.add(self.slot[node.name])
+            return
+        for value in vars(node).values():
+            if isinstance(value, Node):
+                self._observe(value, obs)
+
+    def _numeric(self, node: Node, slot: int) -> bool:
+        """A number or a visit count (seen() included) compared with a constant."""
+        return self.kind[slot] == INT
+
+    # -- what choices do --------------------------------------------------------------------------
+
+    def _edge(self, move: Move) -> Edge:
+        n = len(self.names)
+        shift: list[int | None] = [0] * n
+        const: list[Any] = [None] * n
+        killed: list[frozenset[str] | None] = [frozenset()] * n
+        for op, var, value in (*move.effects, *self.table.on_enter[move.goto]):
+            i = self.slot[var]
+            if op == "add":
+                if shift[i] is None:
+                    const[i] += value
+                else:
+                    shift[i] = shift[i] + value  # type: ignore[operator]
+            elif op == "set":
+                shift[i], const[i], killed[i] = None, value, None
+            elif op in ("give", "take") and killed[i] is not None:
+                killed[i] = killed[i] | {value}  # type: ignore[operator]
+        sid = self.table.ids[move.goto]
+        if sid in self.counter_slot:
+            j = self.counter_slot[sid]
+            shift[j] = (shift[j] or 0) + 1
+        guard: dict[int, tuple[float, float]] = {}
+        if move.condition is not None:
+            self._guard(move.condition.tree, guard)
+        return Edge(move.scene, move.goto, tuple(shift), tuple(killed), tuple(const), guard)
+
+    def _guard(self, node: Node, out: dict[int, tuple[float, float]]) -> None:
+        """Bounds on numbers implied by a condition: from the atoms of its top-level 'and'."""
+        if isinstance(node, BoolOp):
+            if node.op == "and":
+                self._guard(node.left, out)
+                self._guard(node.right, out)
+            return
+        negate = False
+        if isinstance(node, Not):
+            node, negate = node.operand, True
+        if isinstance(node, Call) and node.func == "seen":
+            bound = (-INF, 0) if negate else (1, INF)
+            self._narrow(out, self.counter_slot[node.arg], bound)
+            return
+        if not isinstance(node, Compare) or node.op in ("in", "not in"):
+            return
+        left, right, op = node.left, node.right, node.op
+        if isinstance(left, Lit):
+            left, right, op = right, left, _FLIP[op]
+        slot = self._slot_of(left)
+        if slot is None or not isinstance(right, Lit) or self.kind[slot] != INT:
+            return
+        if negate:
+            op = _NEGATE[op]
+        c = _num(right.value)
+        bound = {
+            "<": (-INF, c - 1),
+            "<=": (-INF, c),
+            ">": (c + 1, INF),
+            ">=": (c, INF),
+            "==": (c, c),
+        }.get(op)
+        if bound is not None:  # '!=' bounds nothing
+            self._narrow(out, slot, bound)
+
+    @staticmethod
+    def _narrow(out: dict[int, tuple[float, float]], slot: int, bound: tuple[float, float]) -> None:
+        lo, hi = out.get(slot, (-INF, INF))
+        out[slot] = (max(lo, bound[0]), min(hi, bound[1]))
+
+    # -- the backward fixpoint -------------------------------------------------------------------
+
+    def _solve(self, scenes: int, n: int) -> None:
+        preds: list[list[Edge]] = [[] for _ in range(scenes)]
+        out_edges: list[list[Edge]] = [[] for _ in range(scenes)]
+        for e in self.edges:
+            preds[e.target].append(e)
+            out_edges[e.source].append(e)
+        # A slot read whole anywhere is whole everywhere (its values are compared to each other).
+        for obs in self.observed:
+            for s in obs.whole:
+                self.kind[s] = WHOLE
+        self.cuts: list[list[set[int]]] = [[set() for _ in range(scenes)] for _ in range(n)]
+        self.keep_names: list[list[set[str]]] = [[set() for _ in range(scenes)] for _ in range(n)]
+        self.live: list[list[bool]] = [[False] * scenes for _ in range(n)]
+        self.range: list[list[tuple[float, float] | None]] = [[None] * scenes for _ in range(n)]
+        for slot in range(n):
+            if self.kind[slot] == INT:
+                self._solve_range(slot, scenes, out_edges)
+                if not self._solve_cuts(slot, scenes, preds):
+                    self.kind[slot] = WHOLE
+            if self.kind[slot] == LIST:
+                self._solve_names(slot, scenes, preds)
+            if self.kind[slot] == WHOLE:
+                self._solve_live(slot, scenes, preds)
+        self.canon: list[tuple[tuple[int, Callable[[Any], Any]], ...]] = [
+            self._canonical(scene) for scene in range(scenes)
+        ]
+
+    def _start_value(self, slot: int) -> Any:
+        """A slot's value on entering the start scene."""
+        value = self.defaults[slot]
+        if slot >= len(self.variables):
+            return value + (self.counters[slot - len(self.variables)] == self.table.ids[self.table.start])
+        for op, var, v in self.table.on_enter[self.table.start]:
+            if var == self.variables[slot]:
+                value = value + v if op == "add" else v if op == "set" else value
+        return value
+
+    def _solve_range(self, slot: int, scenes: int, out_edges: list[list[Edge]]) -> None:
+        """Forward: the interval of values a number can hold in each scene (guards narrow it)."""
+        rng = self.range[slot]
+        start = self.table.start
+        v = self._start_value(slot)
+        rng[start] = (v, v)
+        grown = [0] * scenes
+        work = [start]
+        while work:
+            s = work.pop()
+            lo, hi = rng[s]  # type: ignore[misc]
+            for e in out_edges[s]:
+                g_lo, g_hi = e.guard.get(slot, (-INF, INF))
+                a, b = max(lo, g_lo), min(hi, g_hi)
+                if a > b:
+                    continue  # the choice is never available with these values
+                d = e.shift[slot]
+                new = (e.const[slot], e.const[slot]) if d is None else (a + d, b + d)
+                old = rng[e.target]
+                if old is None:
+                    rng[e.target] = new
+                elif new[0] < old[0] or new[1] > old[1]:
+                    grown[e.target] += 1
+                    widen = grown[e.target] > WIDEN_AFTER
+                    rng[e.target] = (
+                        (-INF if widen else new[0]) if new[0] < old[0] else old[0],
+                        (INF if widen else new[1]) if new[1] > old[1] else old[1],
+                    )
+                else:
+                    continue
+                work.append(e.target)
+
+    def _solve_cuts(self, slot: int, scenes: int, preds: list[list[Edge]]) -> bool:
+        """Backward: the cut points that still matter in each scene, within its range of values."""
+        cuts, rng = self.cuts[slot], self.range[slot]
+        work = []
+        for s in range(scenes):
+            own = self.observed[s].cuts.get(slot)
+            if own and rng[s] is not None:
+                lo, hi = rng[s]  # type: ignore[misc]
+                cuts[s] |= {c for c in own if lo < c <= hi}
+                if cuts[s]:
+                    work.append(s)
+        while work:
+            t = work.pop()
+            for e in preds[t]:
+                d = e.shift[slot]
+                if d is None or rng[e.source] is None:
+                    continue
+                lo, hi = rng[e.source]  # type: ignore[misc]
+                g_lo, g_hi = e.guard.get(slot, (-INF, INF))
+                lo, hi = (
+                    max(lo, g_lo),
+                    min(hi, g_hi),
+                )  # values that take this choice: the guard's own cuts split the rest
+                have = cuts[e.source]
+                new = {c - d for c in cuts[t] if lo < c - d <= hi} - have
+                if new:
+                    have |= new
+                    if len(have) > CUT_LIMIT:
+                        return False
+                    work.append(e.source)
+        return True
+
+    def _solve_names(self, slot: int, scenes: int, preds: list[list[Edge]]) -> None:
+        keep = self.keep_names[slot]
+        work = []
+        for s in range(scenes):
+            own = self.observed[s].names.get(slot)
+            if own:
+                keep[s] |= own
+                work.append(s)
+        while work:
+            t = work.pop()
+            for e in preds[t]:
+                killed = e.killed[slot]
+                if killed is None:
+                    continue
+                new = keep[t] - killed - keep[e.source]
+                if new:
+                    keep[e.source] |= new
+                    work.append(e.source)
+
+    def _solve_live(self, slot: int, scenes: int, preds: list[list[Edge]]) -> None:
+        live = self.live[slot]
+        work = []
+        for s in range(scenes):
+            obs = self.observed[s]
+            if slot in obs.whole or slot in obs.cuts or slot in obs.names:
+                live[s] = True
+                work.append(s)
+        while work:
+            t = work.pop()
+            for e in preds[t]:
+                if e.killed[slot] is None or live[e.source]:
+                    continue
+                live[e.source] = True
+                work.append(e.source)
+
+    def _canonical(self, scene: int) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        out: list[tuple[int, Callable[[Any], Any]]] = []
+        for slot, kind in enumerate(self.kind):
+            default = self.defaults[slot]
+            if kind == INT:
+                cuts = sorted(self.cuts[slot][scene])
+                lo, hi = self.range[slot][scene] or (0, 0)
+                out.append((slot, _interval(cuts, lo, hi)))
+            elif kind == LIST:
+                names = frozenset(self.keep_names[slot][scene])
+                out.append((slot, _names(names) if names else _const(())))
+            elif not self.live[slot][scene]:
+                out.append((slot, _const(default)))
+        return tuple(out)
+
+    def describe(self) -> dict[str, str]:
+        """How each slot is kept, for reports: 'thresholds', 'names', 'whole' or 'unused'."""
+        out = {}
+        for slot, name in enumerate(self.names):
+            kind = self.kind[slot]
+            if kind == INT:
+                used = any(self.cuts[slot])
+            elif kind == LIST:
+                used = any(self.keep_names[slot])
+            else:
+                used = any(self.live[slot])
+            label = {INT: "thresholds", LIST: "names tested", WHOLE: "whole"}[kind]
+            out[name] = label if used else "unused"
+        return out
+
+
+def _num(value: Any) -> int:
+    return int(value)  # seen() compared with true/false: True -> 1
+
+
+def _const(value: Any) -> Callable[[Any], Any]:
+    return lambda _v: value
+
+
+def _interval(cuts: list[int], lo: float, hi: float) -> Callable[[int], int]:
+    """Values between two cuts -> the lowest value of the interval that the scene can hold."""
+    floor = lo if lo != -INF else (cuts[0] - 1 if cuts else (hi if hi != INF else 0))
+    if not cuts:
+        value = int(floor)
+        return lambda _v: value
+    reps = [int(floor), *cuts]
+
+    def canon(v: int) -> int:
+        return reps[bisect_right(cuts, v)]
+
+    return canon
+
+
+def _names(names: frozenset[str]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    return lambda v: tuple(sorted(names.intersection(v)))

@@ -27,6 +27,8 @@ class EndingScreen(Screen[None]):
         Binding("h", "app.history", "History"),
         Binding("m", "app.map", "Map", show=False),
         Binding("escape", "app.title", "Menu"),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
     ]
 
     def __init__(self, new_finds: list[str] | None = None) -> None:
@@ -88,6 +90,13 @@ class EndingScreen(Screen[None]):
             "gallery": app.action_gallery,
             "title": app.action_title,
         }[event.option.id or "again"]()
+
+    def action_scroll_text(self, direction: int) -> None:
+        body = self.query_one("#ending-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up()
+        else:
+            body.scroll_page_down()
 
     def action_play_again(self) -> None:
         eve(self).action_new_game()

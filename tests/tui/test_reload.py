@@ -87,3 +87,17 @@ async def test_watch_reloads_when_a_file_changes(make_app, story_copy: Path) -> 
                 break
         assert isinstance(app.screen, ProblemsScreen)
         assert any("extra.yaml:" in p for p in app.screen.problems)
+
+
+async def test_reload_from_the_title_screen_stays_there(make_app, story_copy: Path) -> None:
+    from evegame.tui.screens.title import TitleScreen
+
+    app = make_app(story_copy)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1", "escape")
+        edit(story_copy / "story.yaml", "title: Mini", "title: Mini Two")
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, TitleScreen)
+        assert app.screen.query_one("#title-name").render().plain == "Mini Two"
+        await pilot.press("r")
+        assert app.game.story.title == "Mini Two" and app.game.scene.id == "desk"

@@ -324,10 +324,23 @@ class EveGameApp(App[int]):
             self.game = result.game
         if result.message:
             self.notify(result.message, title="Reload", severity=result.severity, timeout=8, markup=False)
-        if self.game is not None and result.game is not None:
-            self.show_game()
+        self._refresh_title()
+        if result.game is not None:
+            self._refresh_game_screen()
+
+    def _refresh_game_screen(self) -> None:
+        """After a reload: redraw the game where it is shown, leaving the title screen and panels alone."""
+        from .screens.ending import EndingScreen
+        from .screens.play import PlayScreen
+
+        game_screens = [s for s in self.screen_stack if isinstance(s, (PlayScreen, EndingScreen))]
+        if not game_screens or self.game is None:
+            return
+        shown = game_screens[-1]
+        if isinstance(shown, PlayScreen) and not self.game.is_over:
+            shown.refresh_view()
         else:
-            self._refresh_title()
+            self.show_game()
 
     def _refresh_title(self) -> None:
         from .screens.title import TitleScreen

@@ -7,9 +7,13 @@ no warnings) are cached. A cache file that cannot be read, for any reason, is
 ignored and rewritten: the cache can make loading faster, never wrong.
 
 Entries are pickles read through an allow-list unpickler that can only build
-evegame's own model classes and plain data, so a tampered file cannot run code.
-Scenes are pickled one by one and unpickled when first used (``LazyScenes``), so
-a warm load costs little more than reading the file, however large the story.
+evegame's own model classes and plain data, so a tampered file cannot run code,
+behind a SHA-256 digest of the pickle, so a damaged file (truncated, bytes
+flipped anywhere, even inside a scene that is unpickled later) is a cache miss.
+Scenes are pickled in chunks (consecutive scenes of one file) and a chunk is
+unpickled when one of its scenes is first used (``LazyScenes``): a warm load
+costs little more than reading the file, however large the story, and using
+every scene costs one unpickle per chunk, with the garbage collector paused.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .gcpause import gc_paused
 from .model import Scene, Story
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+MAGIC = b"evegame-story-cache\n"
+CHUNK = 256  # scenes per lazily unpickled chunk, at most
 _ALLOWED_MODULES = {"evegame.engine.model", "evegame.engine.conditions"}
 _ALLOWED_CLASSES = {("evegame.engine.cache", "LazyScenes")}
 _ALLOWED_BUILTINS = {"frozenset", "set", "tuple", "list", "dict", "str", "int", "bool"}
@@ -65,36 +72,64 @@ def _unpickle(data: bytes) -> Any:
 
 
 class LazyScenes(Mapping[str, Scene]):
-    """Scene id -> Scene, each unpickled from its own bytes on first access."""
+    """Scene id -> Scene; each chunk of scenes is unpickled from its own bytes on first access."""
 
-    def __init__(self, blobs: dict[str, bytes]) -> None:
-        self._blobs = blobs
+    def __init__(self, index: dict[str, int], blobs: list[bytes], endings: dict[str, str]) -> None:
+        self._index = index  # scene id -> chunk number, in story order
+        self._blobs: list[bytes | None] = list(blobs)
+        self._endings = endings  # scene id -> ending name, for the ending scenes
         self._scenes: dict[str, Scene] = {}
 
     @classmethod
     def of(cls, scenes: Mapping[str, Scene]) -> LazyScenes:
-        return cls({sid: pickle.dumps(scene, protocol=pickle.HIGHEST_PROTOCOL) for sid, scene in scenes.items()})
+        """Chunks of consecutive scenes from the same file, at most ``CHUNK`` each."""
+        index: dict[str, int] = {}
+        chunks: list[dict[str, Scene]] = []
+        last_file = None
+        for sid, scene in scenes.items():
+            if not chunks or scene.loc.file != last_file or len(chunks[-1]) >= CHUNK:
+                chunks.append({})
+                last_file = scene.loc.file
+            chunks[-1][sid] = scene
+            index[sid] = len(chunks) - 1
+        blobs = [pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for c in chunks]
+        return cls(index, blobs, {sid: s.ending for sid, s in scenes.items() if s.ending is not None})
 
     def __getitem__(self, sid: str) -> Scene:
         scene = self._scenes.get(sid)
         if scene is None:
-            scene = _unpickle(self._blobs[sid])
-            if not isinstance(scene, Scene):
-                raise KeyError(sid)
-            self._scenes[sid] = scene
+            self._load(self._index[sid])
+            scene = self._scenes[sid]
         return scene
 
+    def _load(self, number: int) -> None:
+        blob = self._blobs[number]
+        if blob is None:
+            return
+        with gc_paused(freeze=True):  # long-lived, acyclic, no garbage: as the loader does
+            chunk = _unpickle(blob)
+        if not isinstance(chunk, dict) or not all(isinstance(s, Scene) for s in chunk.values()):  # pragma: no cover
+            raise pickle.UnpicklingError("a story cache chunk that holds no scenes")
+        self._scenes.update(chunk)
+        self._blobs[number] = None
+
     def __contains__(self, sid: object) -> bool:
-        return sid in self._blobs
+        return sid in self._index
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._blobs)
+        return iter(self._index)
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._index)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (LazyScenes, (self._blobs,))
+        if any(blob is None for blob in self._blobs):  # some chunks are unpickled: pickle what is there
+            return LazyScenes.of(self).__reduce__()
+        return (LazyScenes, (self._index, self._blobs, self._endings))
+
+    def ending_scenes(self) -> dict[str, str]:
+        """Scene id -> ending name for every ending scene, without unpickling any scene."""
+        return dict(self._endings)
 
 
 def _path(cache_dir: Path, key: str) -> Path:
@@ -105,10 +140,14 @@ def load(cache_dir: Path, key: str) -> Story | None:
     """The cached story for ``key``, or None (absent, corrupt, foreign: all the same)."""
     path = _path(cache_dir, key)
     try:
-        story = _unpickle(path.read_bytes())
+        data = path.read_bytes()
+        head, digest, payload = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+        if head != MAGIC or hashlib.sha256(payload).digest() != digest:
+            return None
+        story = _unpickle(payload)
     except Exception:  # a damaged cache is never an error: it is a miss
         return None
-    if not isinstance(story, Story) or story.content_hash != key:
+    if not isinstance(story, Story) or story.content_hash != key or not isinstance(story.scenes, LazyScenes):
         return None
     return story
 
@@ -124,7 +163,8 @@ def store(cache_dir: Path, key: str, story: Story) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             entry = replace(story, scenes=LazyScenes.of(story.scenes))
-            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, path)
     except Exception:
         with contextlib.suppress(OSError):

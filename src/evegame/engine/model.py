@@ -138,7 +138,9 @@ class Story:
     def endings(self) -> dict[str, list[str]]:
         """Ending name -> ids of the scenes that end the game with it."""
         out: dict[str, list[str]] = {}
-        for scene in self.scenes.values():
-            if scene.ending is not None:
-                out.setdefault(scene.ending, []).append(scene.id)
+        known = getattr(self.scenes, "ending_scenes", None)  # a cached story knows without unpickling scenes
+        pairs = known().items() if known else ((s.id, s.ending) for s in self.scenes.values())
+        for sid, ending in pairs:
+            if ending is not None:
+                out.setdefault(ending, []).append(sid)
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ SAVE_VERSION = 1
 SLOTS = [str(n) for n in range(1, 10)]
 AUTOSAVE = "auto"
 MAX_SAVE_BYTES = 16 * 1024 * 1024
+LEFTOVER_AGE = 600.0  # seconds before a killed save's temp file is swept away
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -179,7 +181,24 @@ class SaveStore:
             write_json_atomic(path, serialize(game, slot=slot, play_time=play_time))
         except OSError as exc:
             raise SaveError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self.sweep_leftovers()
         return path
+
+    def sweep_leftovers(self, min_age: float = LEFTOVER_AGE) -> int:
+        """Remove temp files of saves that were killed mid-write (older than ``min_age`` s).
+
+        These are never saves: a save becomes one only by the final rename. Returns how many went.
+        """
+        removed = 0
+        cutoff = time.time() - min_age
+        for tmp in self.directory.glob(".*.json.*.tmp"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def load(self, slot: str, **game_options: Any) -> LoadedSave:
         path = self.path(slot)

@@ -1,8 +1,19 @@
 """evegame: Ballerina, a terminal text adventure on a YAML story engine."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("evegame")
-except PackageNotFoundError:  # running from a checkout without an install
-    __version__ = "0+unknown"
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, looked up on first use: importing importlib.metadata slows every start-up."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("evegame")
+    except PackageNotFoundError:  # running from a checkout without an install
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value

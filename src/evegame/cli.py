@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
 from .engine.errors import EvegameError, Problem, StoryError
 
 EXAMPLES = {
@@ -209,6 +208,19 @@ def cmd_explore(args: argparse.Namespace) -> int:
 # --- parser ----------------------------------------------------------------------
 
 
+class _VersionAction(argparse.Action):
+    """``--version``; the version is looked up only when asked for (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from . import __version__
+
+        print(f"evegame {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evegame",
@@ -216,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="run 'evegame COMMAND --help' for each command's options and examples",
     )
-    parser.add_argument("--version", action="version", version=f"evegame {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def verb(name: str, help: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:

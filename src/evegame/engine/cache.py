@@ -1,7 +1,7 @@
 """The compiled-story cache: a loaded story kept on disk, keyed by its files' content.
 
 A story folder whose files hash to the same digest (paths and bytes, plus the
-folder's location and the evegame version) loads from the cache without parsing
+folder's location and a fingerprint of the engine's code) loads from the cache without parsing
 any YAML. Any change to any file changes the key. Only clean stories (no errors,
 no warnings) are cached. A cache file that cannot be read, for any reason, is
 ignored and rewritten: the cache can make loading faster, never wrong.
@@ -23,9 +23,11 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +46,23 @@ def enabled() -> bool:
     return os.environ.get("EVEGAME_NO_CACHE", "") in ("", "0")
 
 
-def content_key(root: Path, files: list[Path]) -> str:
-    """The digest of a story folder's files: relative paths and bytes, in order."""
-    from .. import __version__
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The engine's own code (each module's name, size and mtime) and the Python version.
 
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{root.resolve()}\0".encode())
+    An upgrade, or an edit in a checkout, changes the loader's results: every entry made
+    by other code is then a miss. (Cheaper than asking importlib.metadata for the version.)
+    """
+    parts = [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\0".join(parts)
+
+
+def content_key(root: Path, files: list[Path]) -> str:
+    """The digest of a story folder's files (relative paths and bytes, in order) and of the engine's code."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{code_fingerprint()}\0{root.resolve()}\0".encode())
     for path in files:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())

@@ -294,3 +294,115 @@ def test_witnesses_from_the_cli_and_stale_ones_removed(make_story, tmp_path: Pat
     result = run("playtest", str(out), "--format", "json")
     data = json.loads(result.stdout)
     assert data["passed"] == 6 and data["failed"] == 0
+
+
+# --- the abstraction is exact: differential test against full Game states ----------------------
+
+CONDITIONS = [
+    "coins >= 1",
+    "coins >= 3",
+    "coins < 2",
+    "heat == 2",
+    "heat > 1 and not flag",
+    "flag",
+    "not flag",
+    "'a' in items",
+    "'b' not in items",
+    "'a' in items or coins > 3",
+    "heat > coins",
+    "seen(s2)",
+    "not seen(s3)",
+    "visits(s1) < 3",
+    "visits(s0) >= 2 and coins >= 1",
+]
+EFFECTS = [
+    "add: {coins: -1}",
+    "add: {coins: 1}",
+    "add: {coins: -2}",
+    "add: {heat: 1}",
+    "set: {flag: true}",
+    "set: {flag: false}",
+    "give: [a]",
+    "give: [b]",
+    "take: [a]",
+    "set: {coins: 0}",
+]
+
+
+def random_story(rng: random.Random, scenes: int = 7) -> dict[str, str]:
+    lines = ["scenes:"]
+    for i in range(scenes):
+        lines += [f"  - id: s{i}", f"    text: Scene {i}."]
+        if rng.random() < 0.3:
+            lines.append(f"    on_enter: {{{rng.choice(EFFECTS)}}}")
+        lines.append("    choices:")
+        spine = f"s{i + 1}" if i + 1 < scenes else rng.choice(["e0", "e1"])
+        lines.append(f"      - {{id: go, text: Go, goto: {spine}}}")
+        for k in range(rng.randint(1, 3)):
+            target = rng.choice([*(f"s{j}" for j in range(scenes)), "e0", "e1", "e2"])
+            parts = [f"id: c{k}", f"text: Choice {k}", f"goto: {target}"]
+            if rng.random() < 0.8:
+                parts.append(f'if: "{rng.choice(CONDITIONS)}"')
+            if rng.random() < 0.7:
+                parts.append(f"effects: {{{rng.choice(EFFECTS)}}}")
+            lines.append("      - {" + ", ".join(parts) + "}")
+    for e in range(3):
+        lines += [f"  - id: e{e}", f"    text: End {e}.", f"    ending: end{e}"]
+    manifest = "story:\n  title: R\n  start: s0\n  variables: {coins: 2, heat: 0, flag: false, items: []}\n"
+    return {"story.yaml": manifest, "scenes.yaml": "\n".join(lines) + "\n"}
+
+
+def reference_dead_ends(story, max_depth: int) -> set[str]:
+    frontier = [Game(story).snapshot()]
+    seen_keys: set[str] = set()
+    dead: set[str] = set()
+    for _ in range(max_depth):
+        nxt = []
+        for snap in frontier:
+            game = Game.restore(story, snap)
+            if game.is_over:
+                continue
+            choices = game.available()
+            if not choices:
+                dead.add(game.state.scene)
+            for choice in choices:
+                after = Game.restore(story, snap)
+                after.choose(choice.key)
+                s = after.snapshot()
+                key = json.dumps({k: v for k, v in s.items() if k not in ("path", "codex")}, sort_keys=True)
+                if key not in seen_keys:
+                    seen_keys.add(key)
+                    nxt.append(s)
+        frontier = nxt
+    return dead
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_abstraction_is_exact_on_random_stories(seed: int, tmp_path: Path) -> None:
+    from evegame.engine import load_story
+
+    root = tmp_path / "story"
+    root.mkdir()
+    for name, text in random_story(random.Random(seed)).items():
+        (root / name).write_text(text, encoding="utf-8")
+    result = load_story(root, lenient=True)
+    assert result.story is not None, [str(p) for p in result.errors]
+    story = result.story
+    depth = 7
+    report = explore_exhaustive(story, max_depth=depth)
+    scenes, choices, endings = reference_bfs(story, depth)
+    table = report.table
+    assert {sid for sid, hit in zip(table.ids, report.scenes_reached, strict=True) if hit} == scenes
+    assert {table.choice_ids[i] for i, hit in enumerate(report.choices_taken) if hit} == choices
+    assert set(report.endings_reached) == endings
+    assert {f.scene for f in report.dead_ends} == reference_dead_ends(story, depth)
+
+
+def test_soft_lock_analysis_by_backward_search_agrees(make_story, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("planted", "rich"):
+        story = read_story(make_story(name))
+        passes = exhaustive_json(explore_exhaustive(story), name, None)
+        monkeypatch.setattr(exhaustive, "SETTLE_AFTER", 0)
+        search = exhaustive_json(explore_exhaustive(story), name, None)
+        monkeypatch.undo()
+        same_json(passes, search)

@@ -244,14 +244,16 @@ class Analysis:
         ]
 
     def _start_value(self, slot: int) -> Any:
-        """A slot's value on entering the start scene."""
+        """A slot's value on entering the start scene (before its canonical form)."""
         value = self.defaults[slot]
         if slot >= len(self.variables):
             return value + (self.counters[slot - len(self.variables)] == self.table.ids[self.table.start])
-        for op, var, v in self.table.on_enter[self.table.start]:
-            if var == self.variables[slot]:
-                value = value + v if op == "add" else v if op == "set" else value
-        return value
+        ops = [
+            (op, tuple(v) if isinstance(v, list) else v)
+            for op, var, v in self.table.on_enter[self.table.start]
+            if var == self.variables[slot]
+        ]
+        return _compose(ops, None)(value)
 
     def _solve_range(self, slot: int, scenes: int, out_edges: list[list[Edge]]) -> None:
         """Forward: the interval of values a number can hold in each scene (guards narrow it)."""
@@ -367,6 +369,43 @@ class Analysis:
                 out.append((slot, _const(default)))
         return tuple(out)
 
+    def transfer(self, move: Move) -> list[tuple[int, Callable[[Any], Any]]]:
+        """The slots a choice can change, each with value -> canonical value in the target scene.
+
+        Slots the choice leaves alone and whose canonical form the target keeps are left out.
+        """
+        target = move.goto
+        ops: dict[int, list[tuple[str, Any]]] = {}
+        for op, var, value in (*move.effects, *self.table.on_enter[target]):
+            ops.setdefault(self.slot[var], []).append((op, tuple(value) if isinstance(value, list) else value))
+        counter = self.counter_slot.get(self.table.ids[target])
+        if counter is not None:
+            ops.setdefault(counter, []).append(("add", 1))
+        canon = dict(self.canon[target])
+        out = []
+        for slot in range(len(self.names)):
+            if slot not in ops and self._kept(slot, move.scene, target):
+                continue
+            out.append((slot, _compose(ops.get(slot, []), canon.get(slot))))
+        return out
+
+    def _kept(self, slot: int, source: int, target: int) -> bool:
+        """Whether canonical values of ``slot`` at ``source`` are canonical at ``target`` too."""
+        kind = self.kind[slot]
+        if kind == INT:
+            canon = dict(self.canon[target])[slot]
+            return all(canon(v) == v for v in self.reps(slot, source))
+        if kind == LIST:
+            return self.keep_names[slot][target] >= self.keep_names[slot][source]
+        return self.live[slot][target] or not self.live[slot][source]
+
+    def reps(self, slot: int, scene: int) -> list[int]:
+        """The canonical values a number can take in a scene."""
+        cuts = sorted(self.cuts[slot][scene])
+        lo, hi = self.range[slot][scene] or (0, 0)
+        floor = lo if lo != -INF else (cuts[0] - 1 if cuts else (hi if hi != INF else 0))
+        return [int(floor), *cuts]
+
     def describe(self) -> dict[str, str]:
         """How each slot is kept, for reports: 'thresholds', 'names', 'whole' or 'unused'."""
         out = {}
@@ -385,6 +424,25 @@ class Analysis:
 
 def _num(value: Any) -> int:
     return int(value)  # seen() compared with true/false: True -> 1
+
+
+def _compose(ops: list[tuple[str, Any]], canon: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """One slot's effects (GameState.apply on a single value), then its canonical form."""
+
+    def f(v: Any) -> Any:
+        for op, value in ops:
+            if op == "add":
+                v = v + value
+            elif op == "set":
+                v = value
+            elif op == "give":
+                if value not in v:
+                    v = (*v, value)
+            elif op == "take" and value in v:
+                v = tuple(i for i in v if i != value)
+        return canon(v) if canon is not None else v
+
+    return f
 
 
 def _const(value: Any) -> Callable[[Any], Any]:

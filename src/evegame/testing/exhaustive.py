@@ -17,106 +17,125 @@ expanded in chunks over processes and merged in order, so the result is the same
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.gcpause import gc_paused
 from ..engine.model import Story
 from .abstraction import Analysis
-from .sim import Table
+from .packing import Codec
+from .sim import Move, Table
 
 OPEN, EXPANDED, ENDING, DEAD, ERROR, PARTIAL = range(6)  # per-state status
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
-
-
-def _freeze(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
 
 
 class Expander:
     """Computes a state's successors on the abstract state, without a Game or a machine.
 
-    A state key is ``(scene index, values)``: the variables in story order, then
-    the visit counters, each in its canonical form for that scene (see abstraction).
+    A state is an int (``packing.Codec``): the scene index in the low bits, then
+    each slot's code in its own bit field, in its canonical form for that scene (see
+    abstraction). Condition results and each slot's change along each choice are
+    memoized by the codes they read, so most steps are a few int operations and
+    dictionary lookups.
     """
 
     def __init__(self, story: Story) -> None:
         self.table = table = Table(story)
-        self.analysis = an = Analysis(table)
-        self.nv = len(an.variables)
-        self.canon = an.canon
+        self.analysis = Analysis(table)
+        self.codec = Codec(self.analysis)
+        self.scene_mask = self.codec.scene_mask
         self.endings = table.endings
-        self.moves = [
-            tuple(
-                (
-                    m.condition.evaluate if m.condition is not None else None,
-                    m.number,
-                    m.goto,
-                    tuple((op, var, _freeze(val)) for op, var, val in (*m.effects, *table.on_enter[m.goto])),
-                    an.counter_slot.get(table.ids[m.goto], -1),
-                )
-                for m in moves
-            )
-            for moves in table.moves
-        ]
+        self.moves = [tuple(self._move(m) for m in moves) for moves in table.moves]
+        # Per scene: the bits its conditions read, and (memo) those bits -> the moves available.
+        self.guard_mask = [0] * len(table.ids)
+        for scene, moves in enumerate(self.moves):
+            for guard, *_ in moves:
+                if guard is not None:
+                    self.guard_mask[scene] |= guard[0]
+        self.available: list[dict[int, tuple[Any, ...]]] = [{} for _ in table.ids]
 
-    def initial(self) -> tuple[int, tuple[Any, ...]]:
+    def _move(self, m: Move) -> tuple[Any, ...]:
+        an, codec = self.analysis, self.codec
+        guard = None
+        if m.condition is not None:
+            cond = m.condition
+            names = sorted(cond.variables)
+            scenes = sorted(cond.scenes)
+            read = [an.slot[v] for v in names] + [an.counter_slot[s] for s in scenes]
+            mask = 0
+            for slot in read:
+                mask |= codec.slots[slot].mask << codec.slots[slot].shift
+            guard = (mask, cond.evaluate, names, scenes, read)
+        trans = []
+        touched = 0
+        for slot, fn in an.transfer(m):
+            code = codec.slots[slot]
+            trans.append((code, fn))
+            touched |= code.mask << code.shift
+        # (choice number, target, bits the effects read, memo: those bits -> the bits to flip, effects)
+        return (guard, m.number, m.goto, touched, {}, tuple(trans))
+
+    def initial(self) -> int:
         an, start = self.analysis, self.table.start
-        variables = dict(zip(an.variables, an.defaults, strict=False))
-        for op, var, value in self.table.on_enter[start]:
-            _apply(variables, op, var, _freeze(value))
-        values = [*variables.values(), *an.defaults[self.nv :]]
-        slot = an.counter_slot.get(self.table.ids[start], -1)
-        if slot >= 0:
-            values[slot] += 1
-        for i, fn in self.canon[start]:
+        values = [an._start_value(i) for i in range(len(an.names))]
+        for i, fn in an.canon[start]:
             values[i] = fn(values[i])
-        return (start, tuple(values))
+        return self.codec.pack(start, values)
 
-    def expand(self, key: tuple[int, tuple[Any, ...]]) -> tuple[int, Any]:
+    def scene(self, key: int) -> int:
+        return key & self.scene_mask
+
+    def expand(self, key: int) -> tuple[int, Any]:
         """(ENDING, name) | (DEAD, None) | (ERROR, message) | (EXPANDED, [(choice number, successor key)])."""
-        scene, values = key
+        scene = key & self.scene_mask
         ending = self.endings[scene]
         if ending is not None:
             return (ENDING, ending)
-        an, nv, canon = self.analysis, self.nv, self.canon
+        out = []
+        base = key ^ scene
         try:
-            variables = dict(zip(an.variables, values, strict=False))
-            counts = values[nv:]
-            visits = dict(zip(an.counters, counts, strict=True))
-            out = []
-            for cond, number, goto, effects, slot in self.moves[scene]:
-                if cond is not None and not cond(variables, visits):
-                    continue
-                after = dict(variables)
-                for op, var, value in effects:
-                    _apply(after, op, var, value)
-                new = [*after.values(), *counts]
-                if slot >= 0:
-                    new[slot] += 1
-                for i, fn in canon[goto]:
-                    new[i] = fn(new[i])
-                out.append((number, (goto, tuple(new))))
+            read = key & self.guard_mask[scene]
+            moves = self.available[scene].get(read)
+            if moves is None:
+                moves = self._available(scene, key, read)
+            for number, goto, touched, memo, trans in moves:
+                k = key & touched
+                flip = memo.get(k)
+                if flip is None:
+                    flip = memo[k] = self._flip(trans, k)
+                out.append((number, (base | goto) ^ flip))
         except Exception as exc:  # a rule the checker passed but play cannot follow
             return (ERROR, f"{type(exc).__name__}: {exc}")
         return (EXPANDED, out) if out else (DEAD, None)
 
+    def _available(self, scene: int, key: int, read: int) -> tuple[Any, ...]:
+        """The moves whose conditions hold for these values (then memoized under their bits)."""
+        out = []
+        for guard, number, goto, touched, memo, trans in self.moves[scene]:
+            if guard is not None:
+                _mask, evaluate, names, scenes, slots = guard
+                nv = len(names)
+                variables = {n: self.codec.value(key, i) for n, i in zip(names, slots[:nv], strict=True)}
+                visits = {s: self.codec.value(key, i) for s, i in zip(scenes, slots[nv:], strict=True)}
+                if not evaluate(variables, visits):
+                    continue
+            out.append((number, goto, touched, memo, trans))
+        result = self.available[scene][read] = tuple(out)
+        return result
 
-def _apply(variables: dict[str, Any], op: str, var: str, value: Any) -> None:
-    """GameState.apply on frozen values (lists as tuples)."""
-    if op == "add":
-        variables[var] += value
-    elif op == "set":
-        variables[var] = value
-    elif op == "give":
-        items = variables[var]
-        if value not in items:
-            variables[var] = (*items, value)
-    elif op == "take":
-        items = variables[var]
-        if value in items:
-            variables[var] = tuple(i for i in items if i != value)
+    @staticmethod
+    def _flip(trans: tuple[Any, ...], k: int) -> int:
+        """The bits a choice's effects flip, given the bits of the slots they touch."""
+        flip = 0
+        for code, fn in trans:
+            v = k >> code.shift & code.mask
+            w = code.encode(fn(code.decode(v)))
+            flip |= (v ^ w) << code.shift
+        return flip
 
 
 # --- worker processes ---------------------------------------------------------------
@@ -129,7 +148,7 @@ def _init_worker(story: Story) -> None:
     _WORKER = Expander(story)
 
 
-def _expand_chunk(keys: list[tuple[Any, ...]]) -> list[tuple[int, Any]]:
+def _expand_chunk(keys: list[int]) -> list[tuple[int, Any]]:
     assert _WORKER is not None
     return [_WORKER.expand(k) for k in keys]
 
@@ -195,20 +214,22 @@ class ExhaustiveReport:
 
 @dataclass
 class _Graph:
-    keys: list[tuple[Any, ...]] = field(default_factory=list)
-    index: dict[tuple[Any, ...], int] = field(default_factory=dict)
-    parent: list[int] = field(default_factory=list)
-    via: list[int] = field(default_factory=list)  # choice number that led here
+    """The explored states: keys in BFS order, how each was first reached, status, successors."""
+
+    scene_mask: int
+    stride: int  # origin = parent index * stride + choice number (-1: the start)
+    keys: list[int] = field(default_factory=list)
+    index: dict[int, int] = field(default_factory=dict)
+    origin: list[int] = field(default_factory=list)
     status: list[int] = field(default_factory=list)
     succ: list[tuple[int, ...]] = field(default_factory=list)
     note: dict[int, str] = field(default_factory=dict)  # ending name or error message
 
-    def add(self, key: tuple[Any, ...], parent: int, via: int) -> int:
+    def add(self, key: int, origin: int) -> int:
         i = len(self.keys)
         self.keys.append(key)
         self.index[key] = i
-        self.parent.append(parent)
-        self.via.append(via)
+        self.origin.append(origin)
         self.status.append(OPEN)
         self.succ.append(())
         return i
@@ -222,44 +243,58 @@ def explore_exhaustive(
     jobs: int = 1,
 ) -> ExhaustiveReport:
     """Search every reachable state (within the bounds) and report what was and was not reached."""
+    with gc_paused():  # millions of tuples and no cycles: collector passes would cost more than the search
+        return _explore(story, max_states, max_depth, jobs)
+
+
+def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> ExhaustiveReport:
     began = time.perf_counter()
     ex = Expander(story)
     table = ex.table
-    g = _Graph()
-    g.add(ex.initial(), -1, -1)
-    frontier = [0]
+    g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
+    if ex.codec.dynamic:
+        jobs = 1  # codes of whole lists are made as met: they would differ between processes
+    g.add(ex.initial(), -1)
+    frontier = range(1)
     depth = 0
     taken = [False] * len(table.choice_ids)
     state_bound = depth_bound = False
     edges = 0
+    keys, index, origin, status, succ = g.keys, g.index, g.origin, g.status, g.succ
+    stride = g.stride
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(story,)) if jobs > 1 else None
     try:
         while frontier:
             if depth >= max_depth:
                 depth_bound = True
                 break
-            results = _expand_level(ex, pool, jobs, [g.keys[i] for i in frontier])
-            nxt: list[int] = []
-            for i, (status, payload) in zip(frontier, results, strict=True):
-                g.status[i] = status
-                if status == EXPANDED:
-                    succ = []
+            results = _expand_level(ex, pool, jobs, keys[frontier.start : frontier.stop])
+            first_new = len(keys)
+            for i, (state, payload) in zip(frontier, results, strict=True):
+                status[i] = state
+                if state == EXPANDED:
+                    out = []
                     for number, key in payload:
                         taken[number] = True
-                        edges += 1
-                        j = g.index.get(key)
+                        j = index.get(key)
                         if j is None:
-                            if len(g.keys) >= max_states:
+                            j = len(keys)
+                            if j >= max_states:
                                 state_bound = True
-                                g.status[i] = PARTIAL
+                                status[i] = PARTIAL
                                 continue
-                            j = g.add(key, i, number)
-                            nxt.append(j)
-                        succ.append(j)
-                    g.succ[i] = tuple(succ)
-                elif status in (ENDING, ERROR):
+                            keys.append(key)
+                            index[key] = j
+                            origin.append(i * stride + number)
+                        out.append(j)
+                    edges += len(payload)
+                    succ[i] = tuple(out)
+                elif state in (ENDING, ERROR):
                     g.note[i] = payload
-            frontier = nxt
+            added = len(keys) - first_new
+            status.extend([OPEN] * added)
+            succ.extend([()] * added)
+            frontier = range(first_new, len(keys))
             depth += 1
     finally:
         if pool is not None:
@@ -286,9 +321,7 @@ def explore_exhaustive(
     return report
 
 
-def _expand_level(
-    ex: Expander, pool: ProcessPoolExecutor | None, jobs: int, keys: list[tuple[Any, ...]]
-) -> list[tuple[int, Any]]:
+def _expand_level(ex: Expander, pool: ProcessPoolExecutor | None, jobs: int, keys: list[int]) -> list[tuple[int, Any]]:
     if pool is None or len(keys) < PARALLEL_MIN:
         return [ex.expand(k) for k in keys]
     size = -(-len(keys) // (jobs * 4))  # a few chunks per worker evens out the load
@@ -300,56 +333,92 @@ def _expand_level(
 
 
 def _scenes_reached(g: _Graph, n: int) -> list[bool]:
+    mask = g.scene_mask
     reached = [False] * n
     for key in g.keys:
-        reached[key[0]] = True
+        reached[key & mask] = True
     return reached
 
 
 def _path(g: _Graph, table: Table, i: int) -> list[tuple[str, str]]:
     steps = []
-    while g.parent[i] >= 0:
-        steps.append(table.choice_ids[g.via[i]])
-        i = g.parent[i]
+    while g.origin[i] >= 0:
+        i, number = divmod(g.origin[i], g.stride)
+        steps.append(table.choice_ids[number])
     steps.reverse()
     return steps
 
 
+def _settle(undecided: list[int], succ: list[tuple[int, ...]], can_finish: bytearray) -> list[int]:
+    """Backward search over the undecided states; return those that cannot finish."""
+    preds: dict[int, list[int]] = {i: [] for i in undecided}
+    queue = []
+    for i in undecided:
+        for j in succ[i]:
+            if can_finish[j]:
+                queue.append(i)
+            elif j in preds:
+                preds[j].append(i)
+    while queue:
+        j = queue.pop()
+        if can_finish[j] and j not in preds:
+            continue
+        can_finish[j] = 1
+        for i in preds.pop(j, ()):
+            if not can_finish[i]:
+                queue.append(i)
+    return [i for i in undecided if not can_finish[i]]
+
+
 def _analyse(g: _Graph, report: ExhaustiveReport) -> None:
+    mask = g.scene_mask
     table = report.table
     ids = table.ids
     n = len(g.keys)
-    # Which states can still finish: endings, and (unknown, so given the benefit of
-    # the doubt) states a bound or an error kept from being fully expanded.
-    preds: list[list[int]] = [[] for _ in range(n)]
-    for i, succ in enumerate(g.succ):
-        for j in succ:
-            preds[j].append(i)
-    can_finish = [s in (ENDING, OPEN, ERROR, PARTIAL) for s in g.status]
-    queue = deque(i for i in range(n) if can_finish[i])
-    while queue:
-        j = queue.popleft()
-        for i in preds[j]:
-            if not can_finish[i]:
-                can_finish[i] = True
-                queue.append(i)
-    first: dict[tuple[str, int], int] = {}
-    counts: dict[tuple[str, int], int] = {}
+    status, succ = g.status, g.succ
+    # Which states can still finish: endings, and (unknown, so given the benefit of the
+    # doubt) states a bound or an error kept from being fully expanded. Successors mostly
+    # come later in BFS order, so one backward pass settles nearly all; loops need more.
+    can_finish = bytearray(st != EXPANDED and st != DEAD for st in status)
+    undecided = [i for i in range(n - 1, -1, -1) if status[i] == EXPANDED]
+    changed = True
+    passes = 0
+    while changed and undecided:  # passes until nothing changes; merges and loops need a few
+        passes += 1
+        if passes > SETTLE_AFTER:  # long chains of back edges: settle the rest by a backward search
+            undecided = _settle(undecided, succ, can_finish)
+            break
+        changed = False
+        rest = []
+        for i in undecided:
+            for j in succ[i]:
+                if can_finish[j]:
+                    can_finish[i] = 1
+                    changed = True
+                    break
+            else:
+                rest.append(i)
+        undecided = rest
+    undecided.reverse()
+    scene_of = [key & mask for key in g.keys]
+    scene_first: dict[int, int] = {}
+    for i, sc in enumerate(scene_of):
+        if sc not in scene_first:
+            scene_first[sc] = i
+    per_scene = Counter(scene_of)
     endings: dict[str, int] = {}
     ending_first: dict[str, int] = {}
-    for i in range(n):
-        status = g.status[i]
-        if status == ENDING:
-            name = g.note[i]
-            endings[name] = endings.get(name, 0) + 1
-            ending_first.setdefault(name, i)
-            continue
-        kind = {DEAD: DEAD, ERROR: ERROR}.get(status)
-        if kind is None and status == EXPANDED and not can_finish[i]:
-            kind = EXPANDED  # a soft-lock
-        if kind is None:
-            continue
-        group = (ids[g.keys[i][0]], kind)
+    for sc, i in scene_first.items():
+        name = table.endings[sc]
+        if name is not None:  # an ending (even one at the depth bound, left unexpanded)
+            endings[name] = endings.get(name, 0) + per_scene[sc]
+            ending_first[name] = min(i, ending_first.get(name, i))
+    first: dict[tuple[str, int], int] = {}
+    counts: dict[tuple[str, int], int] = {}
+    bad = [(i, st) for i, st in enumerate(status) if st in (DEAD, ERROR)]
+    bad += [(i, EXPANDED) for i in undecided]  # soft-locks
+    for i, kind in sorted(bad):
+        group = (ids[scene_of[i]], kind)
         first.setdefault(group, i)
         counts[group] = counts.get(group, 0) + 1
     report.endings_reached = dict(sorted(endings.items()))
@@ -368,13 +437,11 @@ def _analyse(g: _Graph, report: ExhaustiveReport) -> None:
     on_routes: set[str] = set()
     for name, i in sorted(ending_first.items(), key=lambda item: item[1]):
         path = _path(g, table, i)
-        scene = ids[g.keys[i][0]]
+        scene = ids[g.keys[i] & mask]
         report.witnesses.append(Witness("ending", name, scene, path))
         on_routes.update(s for s, _ in path)
         on_routes.add(scene)
-    scene_first: dict[str, int] = {}
-    for i, key in enumerate(g.keys):
-        scene_first.setdefault(ids[key[0]], i)
-    for scene, i in scene_first.items():
+    for sc, i in scene_first.items():
+        scene = ids[sc]
         if scene not in on_routes:
             report.witnesses.append(Witness("scene", scene, scene, _path(g, table, i)))

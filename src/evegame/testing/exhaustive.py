@@ -17,9 +17,12 @@ expanded in chunks over processes and merged in order, so the result is the same
 from __future__ import annotations
 
 import time
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from ..engine.gcpause import gc_paused
@@ -148,9 +151,45 @@ def _init_worker(story: Story) -> None:
     _WORKER = Expander(story)
 
 
-def _expand_chunk(keys: list[int]) -> list[tuple[int, Any]]:
-    assert _WORKER is not None
-    return [_WORKER.expand(k) for k in keys]
+def _expand_chunk(blob: bytes) -> tuple[bytes, array[int], bytes, dict[int, str]]:
+    """Expand keys sent as fixed-width bytes; answer in the same compact form (pickling
+    millions of (number, key) tuples would cost more than expanding them)."""
+    ex = _WORKER
+    assert ex is not None
+    width = ex.codec.width
+    statuses = bytearray()
+    numbers = array("q")
+    keys = []
+    notes: dict[int, str] = {}
+    for n, i in enumerate(range(0, len(blob), width)):
+        state, payload = ex.expand(int.from_bytes(blob[i : i + width], "little"))
+        statuses.append(state)
+        if state == EXPANDED:
+            numbers.append(len(payload))
+            for number, key in payload:
+                numbers.append(number)
+                keys.append(key.to_bytes(width, "little"))
+        elif payload is not None:
+            notes[n] = payload
+    return bytes(statuses), numbers, b"".join(keys), notes
+
+
+def _unpack(answer: tuple[bytes, array[int], bytes, dict[int, str]], width: int) -> Iterator[tuple[int, Any]]:
+    statuses, numbers, blob, notes = answer
+    view = memoryview(blob)
+    at = pos = 0
+    from_bytes = int.from_bytes
+    for n, state in enumerate(statuses):
+        if state == EXPANDED:
+            count = numbers[at]
+            payload = []
+            for number in numbers[at + 1 : at + 1 + count]:
+                payload.append((number, from_bytes(view[pos : pos + width], "little")))
+                pos += width
+            at += 1 + count
+            yield (state, payload)
+        else:
+            yield (state, notes.get(n))
 
 
 # --- the report -----------------------------------------------------------------------
@@ -238,7 +277,7 @@ class _Graph:
 def explore_exhaustive(
     story: Story,
     *,
-    max_states: int = 1_000_000,
+    max_states: int = 4_000_000,
     max_depth: int = 10_000,
     jobs: int = 1,
 ) -> ExhaustiveReport:
@@ -321,15 +360,17 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
     return report
 
 
-def _expand_level(ex: Expander, pool: ProcessPoolExecutor | None, jobs: int, keys: list[int]) -> list[tuple[int, Any]]:
+def _expand_level(ex: Expander, pool: ProcessPoolExecutor | None, jobs: int, keys: list[int]) -> Iterable[Any]:
+    """Each key's expansion, in order. With workers, this process expands the first share
+    while they expand the rest, and their results are merged as they arrive."""
     if pool is None or len(keys) < PARALLEL_MIN:
-        return [ex.expand(k) for k in keys]
-    size = -(-len(keys) // (jobs * 4))  # a few chunks per worker evens out the load
+        return map(ex.expand, keys)
+    size = -(-len(keys) // (jobs * 8))  # several chunks per worker: merging overlaps their work
     chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
-    out: list[tuple[int, Any]] = []
-    for part in pool.map(_expand_chunk, chunks):
-        out.extend(part)
-    return out
+    width = ex.codec.width
+    theirs = pool.map(_expand_chunk, [b"".join(k.to_bytes(width, "little") for k in c) for c in chunks[1:]])
+    mine = [ex.expand(k) for k in chunks[0]]
+    return chain(mine, chain.from_iterable(_unpack(answer, width) for answer in theirs))
 
 
 def _scenes_reached(g: _Graph, n: int) -> list[bool]:

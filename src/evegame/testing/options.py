@@ -46,7 +46,7 @@ def add_explore_options(p: argparse.ArgumentParser) -> None:
     )
     exh = p.add_argument_group("exhaustive exploration")
     exh.add_argument(
-        "--max-states", type=_positive, default=1_000_000, metavar="M", help="state bound (default: 1000000)"
+        "--max-states", type=_positive, default=4_000_000, metavar="M", help="state bound (default: 4000000)"
     )
     exh.add_argument(
         "--max-depth",

@@ -104,6 +104,7 @@ class Codec:
                 code.index = {v: i for i, v in enumerate(code.table)}
             self.slots.append(code)
             shift += code.bits
+        self.width = (shift + 7) // 8  # bytes per packed state
 
     def pack(self, scene: int, values: list[Any]) -> int:
         key = scene

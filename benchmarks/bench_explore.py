@@ -1,0 +1,107 @@
+"""Exploration speed: random steps per second and exhaustive time, on the shipped story
+and on a generated one.
+
+    python benchmarks/bench_explore.py                  # shipped story + a 1000-scene generated story
+    python benchmarks/bench_explore.py --story mystory/ --games 50000
+    python benchmarks/bench_explore.py --generated 0     # the shipped story only
+
+The generated story's state space is far larger than any real story's; its exhaustive
+run stops at 300,000 states and shows the rate only.
+
+Targets (one core): random exploration >= 50,000 steps/s; exhaustive exploration of
+the shipped story < 30 s. Figures vary with machine load: run on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from evegame.engine import load_story
+from evegame.engine.model import Story
+from evegame.testing.exhaustive import explore_exhaustive
+from evegame.testing.randomwalk import explore_random
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generated_story(scenes: int, out: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("gen_story", ROOT / "benchmarks" / "gen_story.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(scenes, out)
+
+
+def load(path: Path) -> Story | None:
+    result = load_story(path, lenient=True)
+    if result.story is None:
+        print(f"  {path}: cannot be loaded ({len(result.errors)} error(s)); skipped")
+    return result.story
+
+
+def bench_random(story: Story, games: int, repeat: int) -> None:
+    best = None
+    for _ in range(repeat):
+        report = explore_random(story, games, seed=0)
+        if best is None or report.steps_per_second > best.steps_per_second:
+            best = report
+    assert best is not None
+    verdict = "meets" if best.steps_per_second >= 50_000 else "MISSES"
+    print(
+        f"  random:     {best.games:,} games, {best.steps:,} steps in {best.seconds:.2f} s = "
+        f"{best.steps_per_second:,.0f} steps/s (best of {repeat}; {verdict} the 50,000 target)"
+    )
+
+
+def bench_exhaustive(story: Story, jobs: int, target: bool, max_states: int = 4_000_000) -> None:
+    began = time.perf_counter()
+    report = explore_exhaustive(story, jobs=jobs, max_states=max_states)
+    seconds = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bound = " (BOUND HIT)" if report.bound_hit else ""
+    verdict = f"; {'meets' if seconds < 30 else 'MISSES'} the 30 s target" if target else ""
+    print(
+        f"  exhaustive: {report.states:,} states, {report.edges:,} choices, depth {report.depth}{bound} "
+        f"in {seconds:.2f} s with --jobs {jobs} ({report.states / seconds:,.0f} states/s, "
+        f"peak memory {peak:,.0f} MB){verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--story", type=Path, default=ROOT / "story", help="the story to measure (default: story/)")
+    parser.add_argument("--games", type=int, default=20_000, help="random games per run (default: 20000)")
+    parser.add_argument("--repeat", type=int, default=3, help="random runs; the best is reported (default: 3)")
+    parser.add_argument("--generated", type=int, default=1000, help="scenes of the generated story (0: none)")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the exhaustive search (default: 1)")
+    parser.add_argument("--skip-exhaustive", action="store_true", help="measure random exploration only")
+    args = parser.parse_args()
+
+    print(f"Python {sys.version.split()[0]}")
+    story = load(args.story)
+    if story is not None:
+        print(
+            f"{args.story} ({len(story.scenes)} scenes, {sum(len(s.choices) for s in story.scenes.values())} choices)"
+        )
+        bench_random(story, args.games, args.repeat)
+        if not args.skip_exhaustive:
+            bench_exhaustive(story, args.jobs, target=True)
+    if args.generated:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = generated_story(args.generated, Path(tmp) / "story")
+            generated = load(root)
+            if generated is not None:
+                print(f"generated story ({args.generated} scenes, benchmarks/gen_story.py)")
+                bench_random(generated, args.games, args.repeat)
+                if not args.skip_exhaustive:
+                    bench_exhaustive(generated, args.jobs, target=False, max_states=300_000)
+
+
+if __name__ == "__main__":
+    main()

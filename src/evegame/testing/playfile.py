@@ -280,7 +280,12 @@ class _Checker:
         if not isinstance(arg, dict) or not arg:
             self.error(at, f"step {i + 1}: 'expect' takes a mapping of checks ({', '.join(EXPECT_KEYS)})")
             return
-        self.unknown_keys(arg, at, EXPECT_KEYS, f"step {i + 1}'s 'expect'")
+        for key in arg:
+            if key not in EXPECT_KEYS:
+                hint = did_you_mean(str(key), EXPECT_KEYS) or (
+                    f" (known: {', '.join(EXPECT_KEYS)}; a variable is checked with 'variables: {{{key}: ...}}')"
+                )
+                self.error((*at, Key(str(key))), f"unknown key {key!r} in step {i + 1}'s 'expect'{hint}")
         for key, value in arg.items():
             where = (*at, key)
             if key in ("scene", "ending"):

@@ -54,7 +54,8 @@ def write_witnesses(report: ExhaustiveReport, story_dir: str | Path, outdir: str
     """Write one playthrough per witness into ``outdir``; return the files written."""
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    story_ref = Path(os.path.relpath(Path(story_dir).resolve(), out.resolve())).as_posix()
+    # abspath, not resolve: a story reached through a symlink is named as the user named it
+    story_ref = Path(os.path.relpath(os.path.abspath(story_dir), os.path.abspath(out))).as_posix()
     written = []
     for witness in report.witnesses:
         path = out / file_name(witness)

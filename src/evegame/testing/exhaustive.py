@@ -77,7 +77,7 @@ class Expander:
         touched = 0
         for slot, fn in an.transfer(m):
             code = codec.slots[slot]
-            trans.append((code, fn))
+            trans.append((code, fn, {}))  # {}: this slot's code before -> after
             touched |= code.mask << code.shift
         # (choice number, target, bits the effects read, memo: those bits -> the bits to flip, effects)
         return (guard, m.number, m.goto, touched, {}, tuple(trans))
@@ -134,9 +134,11 @@ class Expander:
     def _flip(trans: tuple[Any, ...], k: int) -> int:
         """The bits a choice's effects flip, given the bits of the slots they touch."""
         flip = 0
-        for code, fn in trans:
+        for code, fn, memo in trans:
             v = k >> code.shift & code.mask
-            w = code.encode(fn(code.decode(v)))
+            w = memo.get(v)
+            if w is None:
+                w = memo[v] = code.encode(fn(code.decode(v)))
             flip |= (v ^ w) << code.shift
         return flip
 

@@ -16,6 +16,7 @@ expanded in chunks over processes and merged in order, so the result is the same
 
 from __future__ import annotations
 
+import os
 import time
 from array import array
 from collections import Counter
@@ -177,6 +178,7 @@ def _expand_chunk(blob: bytes) -> tuple[bytes, array[int], bytes, dict[int, str]
 
 
 def _unpack(answer: tuple[bytes, array[int], bytes, dict[int, str]], width: int) -> Iterator[tuple[int, Any]]:
+    """A worker's answer as (status, payload) pairs; successors come as lazy (number, key) pairs."""
     statuses, numbers, blob, notes = answer
     view = memoryview(blob)
     at = pos = 0
@@ -184,12 +186,11 @@ def _unpack(answer: tuple[bytes, array[int], bytes, dict[int, str]], width: int)
     for n, state in enumerate(statuses):
         if state == EXPANDED:
             count = numbers[at]
-            payload = []
-            for number in numbers[at + 1 : at + 1 + count]:
-                payload.append((number, from_bytes(view[pos : pos + width], "little")))
-                pos += width
+            end = pos + count * width
+            keys = [from_bytes(view[p : p + width], "little") for p in range(pos, end, width)]
+            yield (state, zip(numbers[at + 1 : at + 1 + count], keys, strict=True))
             at += 1 + count
-            yield (state, payload)
+            pos = end
         else:
             yield (state, notes.get(n))
 
@@ -303,13 +304,14 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
     edges = 0
     keys, index, origin, status, succ = g.keys, g.index, g.origin, g.status, g.succ
     stride = g.stride
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(story,)) if jobs > 1 else None
+    workers = _workers(jobs)
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(story,)) if workers else None
     try:
         while frontier:
             if depth >= max_depth:
                 depth_bound = True
                 break
-            results = _expand_level(ex, pool, jobs, keys[frontier.start : frontier.stop])
+            results = _expand_level(ex, pool, workers, keys[frontier.start : frontier.stop])
             first_new = len(keys)
             for i, (state, payload) in zip(frontier, results, strict=True):
                 status[i] = state
@@ -323,12 +325,13 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
                             if j >= max_states:
                                 state_bound = True
                                 status[i] = PARTIAL
+                                edges += 1  # followed, but its new state is not kept
                                 continue
                             keys.append(key)
                             index[key] = j
                             origin.append(i * stride + number)
                         out.append(j)
-                    edges += len(payload)
+                    edges += len(out)
                     succ[i] = tuple(out)
                 elif state in (ENDING, ERROR):
                     g.note[i] = payload
@@ -360,6 +363,24 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
     _analyse(g, report)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _workers(jobs: int) -> int:
+    """Worker processes for ``--jobs``: this process works too, so one fewer, and no more than
+    the cores that are idle now (on busy cores, shipping states to workers costs more than it
+    saves). The results never depend on it."""
+    if jobs <= 1:
+        return 0
+    return max(0, min(jobs - 1, _idle_cores() - 1))
+
+
+def _idle_cores() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(1, int(cores - busy + 0.5))
 
 
 def _expand_level(ex: Expander, pool: ProcessPoolExecutor | None, jobs: int, keys: list[int]) -> Iterable[Any]:

@@ -407,3 +407,16 @@ def test_soft_lock_analysis_by_backward_search_agrees(make_story, monkeypatch: p
         search = exhaustive_json(explore_exhaustive(story), name, None)
         monkeypatch.undo()
         same_json(passes, search)
+
+
+def test_explore_a_broken_story_or_wrong_options(write_story) -> None:
+    root = write_story(
+        {"a.yaml": "scenes:\n  - id: a\n    text: x\n    choices:\n      - text: go\n        goto: zz\n"}
+    )
+    result = run("explore", str(root), "--exhaustive")
+    assert result.returncode == 1 and "goto target 'zz' is not a scene" in result.stderr
+    assert "Traceback" not in result.stderr
+    wrong = run("explore", str(MINI), "--random", "5", "--emit-witnesses", "out")
+    assert wrong.returncode == 2 and "--emit-witnesses needs --exhaustive" in wrong.stderr
+    neither = run("explore", str(MINI))
+    assert neither.returncode == 2 and "one of the arguments --random --exhaustive is required" in neither.stderr

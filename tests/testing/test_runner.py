@@ -269,3 +269,19 @@ def test_a_broken_story_fails_the_playthrough(write_story, write_play) -> None:
     path = write_play(f"story: {root}\nsteps: []\n")
     text = str(run_file(path).failure)
     assert "the story cannot be loaded" in text and "goto target 'zz' is not a scene" in text
+
+
+def test_has_without_an_inventory_and_ending_null(write_story, write_play) -> None:
+    root = write_story(
+        {
+            "a.yaml": "scenes:\n  - id: a\n    text: A.\n    choices:\n      - {id: go, text: Go, effects: {give: [x], into: bag}, goto: b}\n  - id: b\n    text: B.\n    ending: done\n"
+        },
+        manifest="story:\n  title: T\n  start: a\n  variables: {bag: []}\n",
+    )
+    path = write_play(
+        f"story: {root}\nsteps:\n  - expect: {{ending: null, lacks: x}}\n  - choose: go\n"
+        "  - expect: {has: x, ending: done}\n  - expect: {ending: null}\n"
+    )
+    failure = run_file(path).failure
+    assert failure is not None and failure.step == 4
+    assert 'found    game over: ending "done"' in str(failure)

@@ -289,7 +289,7 @@ class _Checker:
         for key, value in arg.items():
             where = (*at, key)
             if key in ("scene", "ending"):
-                ok = isinstance(value, str) and bool(value.strip())
+                ok = (isinstance(value, str) and bool(value.strip())) or (key == "ending" and value is None)
                 want = "a scene id" if key == "scene" else "an ending name"
             elif key == "over":
                 ok, want = isinstance(value, bool), "true or false"

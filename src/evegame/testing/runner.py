@@ -260,7 +260,9 @@ class Runner:
         hint = "" if want in story.scenes else f" (the story has no scene {want!r}{did_you_mean(want, story.scenes)})"
         return _mismatch("scene", show(want) + hint, show(found))
 
-    def expect_ending(self, game: Game, story: Story, want: str) -> list[str]:
+    def expect_ending(self, game: Game, story: Story, want: str | None) -> list[str]:
+        if want is None:  # ending: null -- the game goes on
+            return self.expect_over(game, story, False)
         if game.is_over and game.ending == want:
             return []
         found = (
@@ -291,13 +293,13 @@ class Runner:
     def _held(self, game: Game, story: Story, want: Any, what: str) -> tuple[list[str], dict[str, list[str]]]:
         if isinstance(want, dict):
             lists = {str(k): _as_list(v) for k, v in want.items()}
-        elif story.inventory is None:
-            return [f"{what}: the story declares no inventory list; name the list, e.g. {what}: {{items: [...]}}"], {}
+        elif story.inventory is None:  # no inventory: an item held in any list counts
+            return [], {ANY_LIST: _as_list(want)}
         else:
             lists = {story.inventory: _as_list(want)}
         errors = []
         for name in lists:
-            if not isinstance(game.variables.get(name), list):
+            if name != ANY_LIST and not isinstance(game.variables.get(name), list):
                 errors.append(f"{what}: {name!r} is not a list variable of the story")
         return errors, lists
 
@@ -307,7 +309,7 @@ class Runner:
             return errors
         out: list[str] = []
         for name, items in lists.items():
-            held = game.variables[name]
+            held = _holding(game, name)
             missing = [i for i in items if i not in held]
             if missing:
                 out += _mismatch(f"{name} holding", show(missing), show(held), name)
@@ -319,7 +321,7 @@ class Runner:
             return errors
         out: list[str] = []
         for name, items in lists.items():
-            held = game.variables[name]
+            held = _holding(game, name)
             present = [i for i in items if i in held]
             if present:
                 out += _mismatch(f"{name} not holding", show(present), show(held), name)
@@ -361,6 +363,15 @@ class Runner:
         return (
             _mismatch("choices not including", show(present), self._choices_shown(game), "choices") if present else []
         )
+
+
+ANY_LIST = "any list"
+
+
+def _holding(game: Game, name: str) -> list[str]:
+    if name == ANY_LIST:
+        return [i for v in game.variables.values() if isinstance(v, list) for i in v]
+    return list(game.variables[name])
 
 
 def enter_scene(state: GameState, story: Story, scene_id: str, unlocks: dict[str, list[str]] | None = None) -> None:

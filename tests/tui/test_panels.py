@@ -137,13 +137,13 @@ async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> N
 
 async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / "settings.json").write_text(json.dumps({"reveal_speed": 30}))
+    (data_dir / "settings.json").write_text(json.dumps({"reveal_speed": 5}))  # slow: robust on a busy machine
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("n")
         text = app.screen.query_one(SceneText)
         assert text.revealing
-        await pilot.pause(0.2)
+        await pilot.pause(0.6)
         assert 0 < len(text.source) < len("You stand in the hall with 2 coins.")
         await pilot.press("1")  # skips the reveal; does not choose
         assert not text.revealing and app.game.path == []

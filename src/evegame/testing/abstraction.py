@@ -242,6 +242,8 @@ class Analysis:
         self.canon: list[tuple[tuple[int, Callable[[Any], Any]], ...]] = [
             self._canonical(scene) for scene in range(scenes)
         ]
+        self._canon_of = [dict(c) for c in self.canon]
+        self._reps: dict[tuple[int, int], list[int]] = {}
 
     def _start_value(self, slot: int) -> Any:
         """A slot's value on entering the start scene (before its canonical form)."""
@@ -298,25 +300,29 @@ class Analysis:
                 cuts[s] |= {c for c in own if lo < c <= hi}
                 if cuts[s]:
                     work.append(s)
+        delta = {s: set(cuts[s]) for s in work}  # cuts not yet carried back to predecessors
         while work:
             t = work.pop()
+            fresh = delta.pop(t)
             for e in preds[t]:
                 d = e.shift[slot]
                 if d is None or rng[e.source] is None:
                     continue
                 lo, hi = rng[e.source]  # type: ignore[misc]
+                # only values that take this choice matter: the guard's own cuts split the rest
                 g_lo, g_hi = e.guard.get(slot, (-INF, INF))
-                lo, hi = (
-                    max(lo, g_lo),
-                    min(hi, g_hi),
-                )  # values that take this choice: the guard's own cuts split the rest
+                lo, hi = max(lo, g_lo), min(hi, g_hi)
                 have = cuts[e.source]
-                new = {c - d for c in cuts[t] if lo < c - d <= hi} - have
+                new = {c - d for c in fresh if lo < c - d <= hi} - have
                 if new:
                     have |= new
                     if len(have) > CUT_LIMIT:
                         return False
-                    work.append(e.source)
+                    if e.source in delta:
+                        delta[e.source] |= new
+                    else:
+                        delta[e.source] = new
+                        work.append(e.source)
         return True
 
     def _solve_names(self, slot: int, scenes: int, preds: list[list[Edge]]) -> None:
@@ -381,7 +387,7 @@ class Analysis:
         counter = self.counter_slot.get(self.table.ids[target])
         if counter is not None:
             ops.setdefault(counter, []).append(("add", 1))
-        canon = dict(self.canon[target])
+        canon = self._canon_of[target]
         out = []
         for slot in range(len(self.names)):
             if slot not in ops and self._kept(slot, move.scene, target):
@@ -393,7 +399,7 @@ class Analysis:
         """Whether canonical values of ``slot`` at ``source`` are canonical at ``target`` too."""
         kind = self.kind[slot]
         if kind == INT:
-            canon = dict(self.canon[target])[slot]
+            canon = self._canon_of[target][slot]
             return all(canon(v) == v for v in self.reps(slot, source))
         if kind == LIST:
             return self.keep_names[slot][target] >= self.keep_names[slot][source]
@@ -401,6 +407,12 @@ class Analysis:
 
     def reps(self, slot: int, scene: int) -> list[int]:
         """The canonical values a number can take in a scene."""
+        cached = self._reps.get((slot, scene))
+        if cached is None:
+            cached = self._reps[(slot, scene)] = self._compute_reps(slot, scene)
+        return cached
+
+    def _compute_reps(self, slot: int, scene: int) -> list[int]:
         cuts = sorted(self.cuts[slot][scene])
         lo, hi = self.range[slot][scene] or (0, 0)
         floor = lo if lo != -INF else (cuts[0] - 1 if cuts else (hi if hi != INF else 0))

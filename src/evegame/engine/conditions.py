@@ -34,6 +34,11 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+# Limits that keep parsing, checking and evaluating (all recursive) far from Python's
+# recursion limit, whatever a story file holds; real conditions are a few words long.
+MAX_TOKENS = 256
+MAX_NESTING = 32
+MAX_DIGITS = 18
 FUNCTIONS = {"seen": "bool", "visits": "int"}
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 
@@ -67,6 +72,10 @@ def tokenize(source: str) -> list[Token]:
         if kind == "bad":
             hint = " (use single quotes for strings)" if text in "\"'" else ""
             raise ConditionError(f"unexpected character {text!r}{hint}", start)
+        if kind == "int" and len(text) > MAX_DIGITS:
+            raise ConditionError(f"number too large (more than {MAX_DIGITS} digits)", start)
+        if len(tokens) >= MAX_TOKENS:
+            raise ConditionError(f"condition too long (more than {MAX_TOKENS} words and symbols)", start)
         tokens.append(Token(kind, text, start))
         pos = m.end()
     tokens.append(Token("end", "", len(source)))
@@ -120,6 +129,12 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.i = 0
+        self.depth = 0  # of parentheses and 'not's being parsed
+
+    def nest(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionError(f"condition nested too deeply (more than {MAX_NESTING} levels)", tok.offset)
 
     @property
     def tok(self) -> Token:
@@ -158,7 +173,10 @@ class _Parser:
     def parse_not(self) -> Node:
         if self.is_word("not"):
             tok = self.next()
-            return Not(tok.offset, self.parse_not())
+            self.nest(tok)
+            node = Not(tok.offset, self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_compare()
 
     def parse_compare(self) -> Node:
@@ -184,10 +202,12 @@ class _Parser:
         if tok.kind == "str":
             return Lit(tok.offset, tok.text[1:-1])
         if tok.kind == "op" and tok.text == "(":
+            self.nest(tok)
             node = self.parse_or()
             if self.tok.text != ")":
                 raise ConditionError("missing ')'", self.tok.offset)
             self.next()
+            self.depth -= 1
             return node
         if tok.kind == "name":
             if tok.text in ("true", "false"):
@@ -207,12 +227,16 @@ class _Parser:
             raise ConditionError(f"unknown function {name.text!r} (known: {known})", name.offset)
         self.next()  # (
         arg = self.next()
-        if arg.kind != "name":
+        if arg.kind not in ("name", "int"):
             raise ConditionError(f"{name.text}() takes a scene id", arg.offset)
+        scene, end = arg.text, arg.offset + len(arg.text)
+        while self.tok.kind in ("name", "int") and self.tok.offset == end:  # an id that starts with a digit: 20, 0r
+            scene += self.tok.text
+            end += len(self.next().text)
         if self.tok.text != ")":
             raise ConditionError("missing ')'", self.tok.offset)
         self.next()
-        return Call(name.offset, name.text, arg.text)
+        return Call(name.offset, name.text, scene)
 
 
 # --- type checking -------------------------------------------------------------

@@ -6,6 +6,7 @@ story file is really parsed: a start-up served by the story cache never needs it
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,25 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 # First characters with which a plain scalar might be something other than a string.
 _MAYBE_NOT_STR = frozenset("yYnNtTfFoO~-+.0123456789<=")
+# Deeper flow nesting ("[[[[..." or "{a: {a: ...") is refused before parsing: libyaml's time
+# grows with the square of the depth (8,000 levels take half a second), and no story needs it.
+MAX_DEPTH = 200
+# Whole numbers beyond 18 digits are refused: no story needs them, and beyond 4,300 digits
+# Python cannot even print them (a hex literal gets there in a few kilobytes).
+MAX_INT = 10**18
+_BRACKETS = re.compile(r"[\[\]{}]")
+_TAG_WORDS = {
+    "int": "a whole number",
+    "float": "a decimal number",
+    "bool": "true or false",
+    "timestamp": "a date",
+    "binary": "base64 data",
+    "null": "null",
+}
+
+
+class BadValueError(yaml.constructor.ConstructorError):
+    """A scalar that cannot be what its tag says (``!!int abc``, a 5,000-digit number, month 13)."""
 
 
 class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
@@ -72,29 +92,95 @@ class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
                     ) from None
                 mapping[k] = self._plain(value_node, memo)
             return mapping
-        value = self.construct_object(node, deep=True)
+        try:
+            value = self.construct_object(node, deep=True)
+        except (ValueError, TypeError, KeyError, OverflowError, IndexError) as exc:
+            raise _bad_value(node, exc) from None
+        if type(value) is int and not -MAX_INT < value < MAX_INT:
+            raise _bad_value(node, OverflowError("too large"))
         memo[key] = value
         return value
 
 
+def _bad_value(node: yaml.Node, exc: Exception) -> BadValueError:
+    kind = str(node.tag).rsplit(":", 1)[-1]
+    shown = node.value if isinstance(node.value, str) else ""
+    shown = shown if len(shown) <= 30 else shown[:27] + "..."
+    if kind == "int" and ("digits" in str(exc) or isinstance(exc, OverflowError)):
+        message = f"the number {shown!r} is too large (a story's numbers have at most 18 digits)"
+    else:
+        message = f"{shown!r} is not {_TAG_WORDS.get(kind, 'a valid ' + kind)}"
+    return BadValueError(None, None, message, node.start_mark)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """The 1-based (line, column) of a character index."""
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where flow brackets first nest deeper than MAX_DEPTH, if they do (a cheap scan, quoting ignored)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_col(text, m.start())
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _deep_node(text: str) -> tuple[int, int]:
+    """Where the node tree first nests deeper than MAX_DEPTH (block nesting), walked without recursion."""
+    try:
+        root = yaml.compose(text, Loader=FastLoader)
+    except (yaml.YAMLError, RecursionError):
+        return (1, 1)
+    stack, seen = [(root, 0)], set()
+    while stack:
+        node, depth = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+    return (1, 1)
+
+
 def parse(text: str) -> Any:
-    """Parse one YAML document into plain values, safely; raise YamlFileError."""
+    """Parse one YAML document into plain values, safely; raise YamlFileError (always with a position)."""
+    deep = _too_deep(text)
+    if deep is not None:
+        raise YamlFileError(f"YAML is nested too deeply (more than {MAX_DEPTH} levels of [ ] or {{ }})", *deep)
     try:
         return yaml.load(text, Loader=FastLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = _describe(exc)
         if mark is None:
-            raise YamlFileError(message) from None
+            raise YamlFileError(message, 1, 1) from None
         raise YamlFileError(message, mark.line + 1, mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:
+        message = f"character U+{exc.character:04X} is not allowed in a YAML file ({exc.reason})"
+        raise YamlFileError(message, *_line_col(text, exc.position)) from None
     except yaml.YAMLError as exc:
-        raise YamlFileError(f"YAML error: {exc}") from None
+        raise YamlFileError(f"YAML error: {exc}", 1, 1) from None
     except RecursionError:
-        raise YamlFileError("YAML is nested too deeply") from None
+        raise YamlFileError(f"YAML is nested too deeply (more than {MAX_DEPTH} levels)", *_deep_node(text)) from None
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "YAML error"
+    if isinstance(exc, BadValueError):
+        return problem
     if "could not determine a constructor for the tag" in problem or "python/" in problem:
         tag = problem.split("tag", 1)[-1].strip(" '")
         return f"YAML tag {tag!r} is not allowed: story files hold plain data only"

@@ -119,16 +119,18 @@ def run_child(cmd: Sequence[str], env: dict[str, str]) -> Sample:
 
 def side_by_side(a: Callable[[], Sample], b: Callable[[], Sample], runs: int) -> tuple[list[Sample], list[Sample]]:
     """``runs`` samples of each, alternating which goes first so drifting load hits both alike."""
-    xs: list[Sample] = []
-    ys: list[Sample] = []
-    for i in range(runs):
-        if i % 2 == 0:
-            xs.append(a())
-            ys.append(b())
-        else:
-            ys.append(b())
-            xs.append(a())
+    xs, ys = round_robin([a, b], runs)
     return xs, ys
+
+
+def round_robin(commands: Sequence[Callable[[], Sample]], runs: int) -> list[list[Sample]]:
+    """``runs`` samples of each command, taken in turn, each round starting one further along."""
+    out: list[list[Sample]] = [[] for _ in commands]
+    for i in range(runs):
+        for k in range(len(commands)):
+            j = (i + k) % len(commands)
+            out[j].append(commands[j]())
+    return out
 
 
 def med(samples: Sequence[Sample], attr: str = "wall") -> float:
@@ -152,7 +154,7 @@ class Context:
     explore_seconds: float
     tmp: Path
     verbose: bool
-    memo: dict[tuple[str, int], list[Sample]] = field(default_factory=dict)
+    memo: dict[tuple[tuple[str, int], ...], list[list[Sample]]] = field(default_factory=dict)
 
     def log(self, message: str) -> None:
         if self.verbose:
@@ -178,17 +180,18 @@ class Context:
             stamp.write_text(want)
         return out
 
-    def pair(self, kind_a: str, kind_b: str, scenes: int, runs: int) -> tuple[list[Sample], list[Sample]]:
-        """Samples of two kinds of run on the same story, measured alternately; memoised."""
-        have_a, have_b = self.memo.get((kind_a, scenes), []), self.memo.get((kind_b, scenes), [])
-        need = runs - min(len(have_a), len(have_b))
-        if need > 0:
-            story = self.story(scenes)
-            self.log(f"{kind_a} vs {kind_b}, {scenes:,} scenes, {need} run(s) each")
-            xs, ys = side_by_side(lambda: self.run_kind(kind_a, story), lambda: self.run_kind(kind_b, story), need)
-            self.memo[(kind_a, scenes)] = have_a + xs
-            self.memo[(kind_b, scenes)] = have_b + ys
-        return self.memo[(kind_a, scenes)], self.memo[(kind_b, scenes)]
+    def series(self, specs: Sequence[tuple[str, int]], runs: int) -> list[list[Sample]]:
+        """Samples of several (kind, scenes) runs measured in turn, side by side; memoised per group."""
+        key = tuple(specs)
+        if key not in self.memo:
+            stories = [self.story(n) for _, n in specs]
+            self.log(", ".join(f"{kind} {n:,}" for kind, n in specs) + f": {runs} run(s) each, in turn")
+            commands = [
+                lambda kind=kind, story=story: self.run_kind(kind, story)
+                for (kind, _), story in zip(specs, stories, strict=True)
+            ]
+            self.memo[key] = round_robin(commands, runs)
+        return self.memo[key]
 
     def run_kind(self, kind: str, story: Path) -> Sample:
         if kind == "check":
@@ -234,7 +237,7 @@ def fig_check(ctx: Context) -> Figure:
     n = ctx.small
     title = f"`evegame check` of {n:,} scenes (EVEGAME_NO_CACHE=1) vs a bare yaml.load(CSafeLoader) of the same files"
     ctx.run_kind("parse", ctx.story(n))  # warm the OS file cache
-    xs, ys = ctx.pair("check", "parse", n, ctx.runs)
+    xs, ys = ctx.series([("check", n), ("parse", n)], ctx.runs)
     story = ctx.story(n)
     size = sum(p.stat().st_size for p in story.rglob("*.yaml"))
     files = sum(1 for _ in story.rglob("*.yaml"))
@@ -255,16 +258,20 @@ def fig_check(ctx: Context) -> Figure:
     )
 
 
+def _large_series(ctx: Context) -> list[list[Sample]]:
+    """check at the small size, check and the bare parse (keeping every document) at the large one, in turn."""
+    return ctx.series([("check", ctx.small), ("check", ctx.large), ("parse-keep", ctx.large)], ctx.large_runs)
+
+
 def fig_scaling(ctx: Context) -> Figure:
     lo, hi = ctx.small, ctx.large
     title = f"`evegame check` time at {hi:,} scenes / at {lo:,} scenes (linear growth is {hi // lo}×)"
-    small, _ = ctx.pair("check", "parse", lo, ctx.runs)
-    big, big_parse = ctx.pair("check", "parse-keep", hi, ctx.large_runs)
+    small, big, big_parse = _large_series(ctx)
     limit = 1.1 * hi / lo
     lines = [
         f"{lo:,}: {med(small):.2f} s (CPU {med(small, 'cpu'):.2f} s) · {hi:,}: {med(big):.2f} s (CPU {med(big, 'cpu'):.2f} s)",
-        f"medians of {len(small)} and {len(big)} runs; at {hi:,} the bare parse (keeping every document) "
-        f"took {med(big_parse):.2f} s, so check / parse = {med(big) / med(big_parse):.2f}×",
+        f"medians of {len(big)} runs each, taken in turn; at {hi:,} the bare parse (keeping every document) "
+        f"took {med(big_parse):.2f} s (CPU {med(big_parse, 'cpu'):.2f} s), so check / parse = {med(big) / med(big_parse):.2f}×",
     ]
     details = {"small_s": med(small), "large_s": med(big), "large_parse_keep_s": med(big_parse)}
     return Figure(
@@ -297,8 +304,8 @@ def fig_cache(ctx: Context) -> Figure:
         lambda: _load_seconds(ctx, story, cold_env), lambda: _load_seconds(ctx, story, warm_env), ctx.runs
     )
     touched = [_load_seconds(ctx, story, warm_env, "--touch") for _ in range(ctx.runs)]
-    warm_checks = [ctx.run_kind("check-warm", story) for _ in range(ctx.runs)]
-    cold_checks, _ = ctx.pair("check", "parse", n, ctx.runs)
+    ctx.run_kind("check-warm", story)  # the `evegame check` cache (its own folder) filled
+    warm_checks, cold_checks = ctx.series([("check-warm", n), ("check", n)], ctx.runs)
     lines = [
         f"cold {med(cold):.3f} s · warm {med(warm):.4f} s (load_story in-process, the timed call only)",
         f"warm and then every scene used (lazy chunks unpickled): {med(touched):.3f} s, "
@@ -340,7 +347,7 @@ def fig_explore(ctx: Context) -> Figure:
 def fig_memory(ctx: Context) -> Figure:
     n = ctx.large
     title = f"memory: peak RSS of a cold load of {n:,} scenes (`evegame check`, cache off) vs the bare parse"
-    load, parse = ctx.pair("check", "parse-keep", n, ctx.large_runs)
+    _, load, parse = _large_series(ctx)
     lines = [
         f"evegame check {med(load, 'rss_mb'):.0f} MB · bare parse keeping every document {med(parse, 'rss_mb'):.0f} MB",
         "ru_maxrss of each process (interpreter included in both)",

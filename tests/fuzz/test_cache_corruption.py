@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import random
@@ -30,11 +29,6 @@ class Exploit:
 
     def __reduce__(self) -> tuple[object, ...]:
         return (os.system, (f"touch {self.marker}",))
-
-
-def _framed(payload: bytes) -> bytes:
-    """A cache file with a correct header and digest around ``payload`` (a forger who knows the format)."""
-    return story_cache.MAGIC + hashlib.sha256(payload).digest() + payload
 
 
 @pytest.fixture
@@ -136,7 +130,7 @@ def test_bytes_flipped_anywhere(story_dir: Path, where: float) -> None:
 def test_pickle_of_a_forbidden_class_does_not_run(story_dir: Path, tmp_path: Path) -> None:
     marker = tmp_path / MARKER
     payload = pickle.dumps(Exploit(marker))
-    for forged in (payload, _framed(payload)):  # without and with a valid header and digest
+    for forged in (payload, story_cache.frame(payload)):  # without and with a valid header and digest
         _damage_and_check(story_dir, lambda _data, forged=forged: forged)
         assert not marker.exists()
 
@@ -146,9 +140,11 @@ def test_forbidden_class_inside_a_scene_chunk_does_not_run(story_dir: Path, tmp_
     marker = tmp_path / MARKER
     story = load_story(story_dir).story
     assert story is not None
-    bad = story_cache.LazyScenes({"hall": 0}, [pickle.dumps({"hall": Exploit(marker)})], {})
+    chunk = pickle.dumps({"hall": Exploit(marker)})
+    start = len(story_cache.frame(b""))  # where the first chunk goes
+    bad = story_cache.LazyScenes({"hall": 0}, [(start, start + len(chunk))], {})
     forged = pickle.dumps(story.__class__(**{**story.__dict__, "scenes": bad}))
-    _entry(story_dir).write_bytes(_framed(forged))
+    _entry(story_dir).write_bytes(story_cache.frame(forged, [chunk]))
     loaded = load_story(story_dir).story
     assert loaded is not None
     with pytest.raises(pickle.UnpicklingError, match="not allowed"):
@@ -158,7 +154,7 @@ def test_forbidden_class_inside_a_scene_chunk_does_not_run(story_dir: Path, tmp_
 
 def test_well_formed_entry_of_the_wrong_kind(story_dir: Path) -> None:
     for payload in (pickle.dumps({"not": "a story"}), pickle.dumps(None), b""):
-        _damage_and_check(story_dir, lambda _data, payload=payload: _framed(payload))
+        _damage_and_check(story_dir, lambda _data, payload=payload: story_cache.frame(payload))
 
 
 def test_an_entry_for_another_story_is_not_used(story_dir: Path, tmp_path: Path) -> None:
@@ -189,3 +185,27 @@ def test_any_change_to_the_story_invalidates(story_dir: Path) -> None:
     scenes.write_text(scenes.read_text(encoding="utf-8").replace("The Desk", "The Front Desk"), encoding="utf-8")
     story = load_story(story_dir).story
     assert story is not None and story.scenes["desk"].title == "The Front Desk"
+
+
+def test_a_forged_index_that_does_not_fit_the_file_is_a_miss(story_dir: Path) -> None:
+    story = load_story(story_dir).story
+    assert story is not None
+    for index, spans, endings in (
+        ({"hall": 5}, [(0, 10)], {}),  # a chunk that does not exist
+        ({"hall": 0}, [(0, 10**9)], {}),  # a span outside the file
+        ({"hall": 0}, [(0, 1)], {"nowhere": "mercy"}),  # an ending of no scene
+        ([], [], {}),  # not a mapping at all
+    ):
+        bad = story_cache.LazyScenes(index, spans, endings)  # type: ignore[arg-type]
+        forged = pickle.dumps(story.__class__(**{**story.__dict__, "scenes": bad}))
+        _damage_and_check(story_dir, lambda _data, forged=forged: story_cache.frame(forged))
+
+
+def test_a_cached_story_sent_to_another_process_has_every_scene(story_dir: Path) -> None:
+    expected = _plain(story_dir)
+    load_story(story_dir)
+    story = load_story(story_dir).story
+    assert story is not None and isinstance(story.scenes, story_cache.LazyScenes)
+    story.scenes["hall"]  # one chunk out, the others still in the file's bytes
+    copy = pickle.loads(pickle.dumps(story))
+    assert {sid: _summary(scene) for sid, scene in copy.scenes.items()} == expected

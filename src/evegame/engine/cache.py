@@ -10,10 +10,12 @@ Entries are pickles read through an allow-list unpickler that can only build
 evegame's own model classes and plain data, so a tampered file cannot run code,
 behind a SHA-256 digest of the pickle, so a damaged file (truncated, bytes
 flipped anywhere, even inside a scene that is unpickled later) is a cache miss.
-Scenes are pickled in chunks (consecutive scenes of one file) and a chunk is
-unpickled when one of its scenes is first used (``LazyScenes``): a warm load
-costs little more than reading the file, however large the story, and using
-every scene costs one unpickle per chunk, with the garbage collector paused.
+Scenes are pickled in chunks (consecutive scenes of one file), written one at a
+time, and a chunk is unpickled straight from the file's bytes when one of its
+scenes is first used (``LazyScenes``): a warm load costs little more than reading
+the file, however large the story, using every scene costs one unpickle per
+chunk with the garbage collector paused, and writing the cache holds no second
+copy of the story in memory.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 from .gcpause import gc_paused
 from .model import Scene, Story
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAGIC = b"evegame-story-cache\n"
 CHUNK = 256  # scenes per lazily unpickled chunk, at most
 _ALLOWED_MODULES = {"evegame.engine.model", "evegame.engine.conditions"}
@@ -81,33 +83,52 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a story cache")
 
 
-def _unpickle(data: bytes) -> Any:
+def _unpickle(data: bytes | memoryview) -> Any:
     return _SafeUnpickler(io.BytesIO(data)).load()
 
 
-class LazyScenes(Mapping[str, Scene]):
-    """Scene id -> Scene; each chunk of scenes is unpickled from its own bytes on first access."""
+def _chunks(scenes: Mapping[str, Scene]) -> Iterator[dict[str, Scene]]:
+    """Consecutive scenes from the same file, at most ``CHUNK`` at a time."""
+    chunk: dict[str, Scene] = {}
+    last_file = None
+    for sid, scene in scenes.items():
+        if chunk and (scene.loc.file != last_file or len(chunk) >= CHUNK):
+            yield chunk
+            chunk = {}
+        chunk[sid] = scene
+        last_file = scene.loc.file
+    if chunk:
+        yield chunk
 
-    def __init__(self, index: dict[str, int], blobs: list[bytes], endings: dict[str, str]) -> None:
+
+class LazyScenes(Mapping[str, Scene]):
+    """Scene id -> Scene; each chunk of scenes is unpickled from the cache file's bytes on first access.
+
+    Pickled, it is only its index (``spans``: where each chunk lies in the cache file); the
+    loader attaches the file's bytes. A copy sent elsewhere (a worker process) is a plain dict.
+    """
+
+    def __init__(self, index: dict[str, int], spans: list[tuple[int, int]], endings: dict[str, str]) -> None:
         self._index = index  # scene id -> chunk number, in story order
-        self._blobs: list[bytes | None] = list(blobs)
+        self._spans: list[tuple[int, int] | None] = list(spans)  # None once unpickled
         self._endings = endings  # scene id -> ending name, for the ending scenes
         self._scenes: dict[str, Scene] = {}
+        self._data: memoryview | None = None
 
-    @classmethod
-    def of(cls, scenes: Mapping[str, Scene]) -> LazyScenes:
-        """Chunks of consecutive scenes from the same file, at most ``CHUNK`` each."""
-        index: dict[str, int] = {}
-        chunks: list[dict[str, Scene]] = []
-        last_file = None
-        for sid, scene in scenes.items():
-            if not chunks or scene.loc.file != last_file or len(chunks[-1]) >= CHUNK:
-                chunks.append({})
-                last_file = scene.loc.file
-            chunks[-1][sid] = scene
-            index[sid] = len(chunks) - 1
-        blobs = [pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for c in chunks]
-        return cls(index, blobs, {sid: s.ending for sid, s in scenes.items() if s.ending is not None})
+    def attach(self, data: memoryview) -> bool:
+        """Use ``data`` (the whole cache file) for the chunks; False when the index does not fit it."""
+        chunks = len(self._spans)
+        if not (isinstance(self._index, dict) and isinstance(self._endings, dict)):
+            return False
+        if not all(isinstance(n, int) and 0 <= n < chunks for n in self._index.values()):
+            return False
+        if not all(isinstance(e, str) and sid in self._index for sid, e in self._endings.items()):
+            return False
+        for span in self._spans:
+            if not (isinstance(span, tuple) and len(span) == 2 and _HEADER <= span[0] <= span[1] <= len(data)):
+                return False
+        self._data = data
+        return True
 
     def __getitem__(self, sid: str) -> Scene:
         scene = self._scenes.get(sid)
@@ -117,15 +138,19 @@ class LazyScenes(Mapping[str, Scene]):
         return scene
 
     def _load(self, number: int) -> None:
-        blob = self._blobs[number]
-        if blob is None:
+        span = self._spans[number]
+        if span is None:
             return
+        if self._data is None:
+            raise KeyError(number)
         with gc_paused(freeze=True):  # long-lived, acyclic, no garbage: as the loader does
-            chunk = _unpickle(blob)
+            chunk = _unpickle(self._data[span[0] : span[1]])
         if not isinstance(chunk, dict) or not all(isinstance(s, Scene) for s in chunk.values()):  # pragma: no cover
             raise pickle.UnpicklingError("a story cache chunk that holds no scenes")
         self._scenes.update(chunk)
-        self._blobs[number] = None
+        self._spans[number] = None
+        if all(s is None for s in self._spans):
+            self._data = None  # every scene is out: the file's bytes can go
 
     def __contains__(self, sid: object) -> bool:
         return sid in self._index
@@ -137,13 +162,29 @@ class LazyScenes(Mapping[str, Scene]):
         return len(self._index)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if any(blob is None for blob in self._blobs):  # some chunks are unpickled: pickle what is there
-            return LazyScenes.of(self).__reduce__()
-        return (LazyScenes, (self._index, self._blobs, self._endings))
+        if self._data is None and not self._scenes:  # the index written into a cache entry
+            return (LazyScenes, (self._index, self._spans, self._endings))
+        return (dict, (dict(self.items()),))
 
     def ending_scenes(self) -> dict[str, str]:
         """Scene id -> ending name for every ending scene, without unpickling any scene."""
         return dict(self._endings)
+
+
+# A cache file: MAGIC, the SHA-256 of everything after the header (then of the 8-byte offset),
+# the offset of the story's own pickle, the scene chunks' pickles, and the story's pickle.
+_DIGEST = len(MAGIC)
+_OFFSET = _DIGEST + 32
+_HEADER = _OFFSET + 8
+
+
+def frame(outer: bytes, chunks: list[bytes] | tuple[bytes, ...] = ()) -> bytes:
+    """A whole cache file around pickled ``chunks`` (starting at ``_HEADER``) and the story's pickle."""
+    body = b"".join(chunks) + outer
+    offset = (_HEADER + len(body) - len(outer)).to_bytes(8, "big")
+    digest = hashlib.sha256(body)
+    digest.update(offset)
+    return MAGIC + digest.digest() + offset + body
 
 
 def _path(cache_dir: Path, key: str) -> Path:
@@ -154,20 +195,24 @@ def load(cache_dir: Path, key: str) -> Story | None:
     """The cached story for ``key``, or None (absent, corrupt, foreign: all the same)."""
     path = _path(cache_dir, key)
     try:
-        data = path.read_bytes()
-        head, digest, payload = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
-        if head != MAGIC or hashlib.sha256(payload).digest() != digest:
+        data = memoryview(path.read_bytes())
+        offset = int.from_bytes(data[_OFFSET:_HEADER], "big")
+        if data[:_DIGEST] != MAGIC or not _HEADER <= offset <= len(data):
             return None
-        story = _unpickle(payload)
+        digest = hashlib.sha256(data[_HEADER:])
+        digest.update(data[_OFFSET:_HEADER])
+        if digest.digest() != data[_DIGEST:_OFFSET]:
+            return None
+        story = _unpickle(data[offset:])
+        if not isinstance(story, Story) or story.content_hash != key or not isinstance(story.scenes, LazyScenes):
+            return None
+        return story if story.scenes.attach(data) else None
     except Exception:  # a damaged cache is never an error: it is a miss
         return None
-    if not isinstance(story, Story) or story.content_hash != key or not isinstance(story.scenes, LazyScenes):
-        return None
-    return story
 
 
 def store(cache_dir: Path, key: str, story: Story) -> None:
-    """Write the entry atomically; a cache that cannot be written is skipped silently."""
+    """Write the entry atomically, one chunk at a time; a cache that cannot be written is skipped silently."""
     path = _path(cache_dir, key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,9 +221,28 @@ def store(cache_dir: Path, key: str, story: Story) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            entry = replace(story, scenes=LazyScenes.of(story.scenes))
-            payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            handle.write(MAGIC + bytes(_HEADER - _DIGEST))
+            digest = hashlib.sha256()
+            index: dict[str, int] = {}
+            spans: list[tuple[int, int]] = []
+            at = _HEADER
+            for number, chunk in enumerate(_chunks(story.scenes)):
+                blob = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(blob)
+                digest.update(blob)
+                spans.append((at, at + len(blob)))
+                at += len(blob)
+                index.update(dict.fromkeys(chunk, number))
+            endings = {sid: s.ending for sid, s in story.scenes.items() if s.ending is not None}
+            outer = pickle.dumps(
+                replace(story, scenes=LazyScenes(index, spans, endings)), protocol=pickle.HIGHEST_PROTOCOL
+            )
+            handle.write(outer)
+            digest.update(outer)
+            offset = at.to_bytes(8, "big")
+            digest.update(offset)
+            handle.seek(_DIGEST)
+            handle.write(digest.digest() + offset)
         os.replace(tmp, path)
     except Exception:
         with contextlib.suppress(OSError):

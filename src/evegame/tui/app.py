@@ -60,16 +60,19 @@ class EveGameApp(App[int]):
 
     # -- start-up -----------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The title screen is the bottom of the stack: no blank screen is painted first."""
         from .screens.title import TitleScreen
 
+        return TitleScreen()
+
+    def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for warning in (self.settings.warning, self.gallery.warning):
             if warning:
                 self.notify(warning, title="Settings", severity="warning")
-        self.push_screen(TitleScreen())
         if self.watch_story and self.story_dir is not None:
             self.watcher = StoryWatcher(self.story_dir)
             self.set_interval(1.0, self.poll_story, name="story-watch")

@@ -145,7 +145,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .authoring import stats
 
     story_dir = _story_arg(args.story)
-    figures = stats.compute(_load_clean(story_dir))
+    figures = stats.compute(_load_clean(story_dir), games=args.games, seed=args.seed)
     for f in figures.by_file:
         f.file = _relative(f.file, story_dir)
     if args.format == "json":
@@ -255,6 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
     stats.add_argument("--by-file", action="store_true", help="also show the figures of each file")
     stats.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    stats.add_argument(
+        "--games",
+        type=int,
+        default=500,
+        metavar="N",
+        help="random games played to measure routes (default: 500; 0: none)",
+    )
+    stats.add_argument("--seed", type=int, default=0, help="seed of the random games (default: 0)")
 
     graph = verb("graph", "draw the story map: scenes as nodes, choices as edges, one cluster per file", cmd_graph)
     graph.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")

@@ -82,3 +82,13 @@ def test_tools_refuse_a_broken_story_with_locations(write_story, capsys) -> None
     assert main(["stats", str(root)]) == 1
     err = capsys.readouterr().err
     assert "story.yaml:1:" in err and "nowhere" in err
+
+
+def test_played_routes_are_measured_by_seeded_random_games() -> None:
+    story = read_story(MINI)
+    played = stats.compute(story, games=200, seed=3).played
+    assert played is not None and played.games == 200 and played.unfinished == 0
+    # every game ends at end_bad (3 scenes) or end_mercy (4); the hall's "Fight" loop makes longer ones possible
+    assert played.shortest == 3 and played.longest >= 4
+    assert stats.compute(story, games=200, seed=3).played == played  # reproducible from the seed
+    assert stats.compute(story, games=0).played is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+import statistics
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
@@ -24,6 +26,18 @@ def scene_words(scene: Scene) -> int:
 class Route:
     length: int  # choices taken
     scenes: list[str]
+
+
+@dataclass
+class PlayedRoutes:
+    """Lengths (scenes read, endings included) of seeded random games that reached an ending."""
+
+    games: int
+    seed: int
+    shortest: int
+    median: float
+    longest: int
+    unfinished: int  # games that hit the step bound
 
 
 @dataclass
@@ -52,12 +66,13 @@ class StoryStats:
     shortest: Route | None
     longest: Route | None
     by_file: list[FileStats] = field(default_factory=list)
+    played: PlayedRoutes | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def compute(story: Story) -> StoryStats:
+def compute(story: Story, *, games: int = 500, seed: int = 0) -> StoryStats:
     scenes = list(story.scenes.values())
     non_endings = [s for s in scenes if not s.is_ending]
     choices = sum(len(s.choices) for s in scenes)
@@ -84,7 +99,34 @@ def compute(story: Story) -> StoryStats:
         shortest=shortest_route(story),
         longest=longest_route(story),
         by_file=sorted(per_file.values(), key=lambda f: f.file),
+        played=played_routes(story, games, seed) if games > 0 else None,
     )
+
+
+def played_routes(story: Story, games: int, seed: int = 0, max_steps: int = 1000) -> PlayedRoutes | None:
+    """Play ``games`` seeded random games (conditions and effects applied) and measure them."""
+    from ..engine.game import Game
+
+    game = Game(story, record_undo=False)
+    rng = random.Random(seed)
+    lengths: list[int] = []
+    unfinished = 0
+    for _ in range(games):
+        game.reset()
+        steps = 0
+        while not game.is_over and steps < max_steps:
+            options = game.available()
+            if not options:
+                break
+            game.step(rng.choice(options))
+            steps += 1
+        if game.is_over:
+            lengths.append(steps + 1)
+        else:
+            unfinished += 1
+    if not lengths:
+        return None
+    return PlayedRoutes(games, seed, min(lengths), statistics.median(lengths), max(lengths), unfinished)
 
 
 def shortest_route(story: Story) -> Route | None:
@@ -181,8 +223,14 @@ def format_text(stats: StoryStats, *, by_file: bool = False) -> str:
         f"  codex entries           {stats.codex_entries:>7,}",
         f"  shortest route          {route(stats.shortest)}",
         f"  longest route           {route(stats.longest)}",
-        "  (routes follow every goto, ignoring conditions; 'evegame explore' plays them for real)",
+        "  (these two follow every goto, ignoring conditions)",
     ]
+    if stats.played is not None:
+        p = stats.played
+        lines.append(
+            f"  played routes           {p.shortest} / {p.median:g} / {p.longest} scenes (shortest / median / longest"
+            f" of {p.games} random games, seed {p.seed}{f'; {p.unfinished} never ended' if p.unfinished else ''})"
+        )
     if by_file:
         lines.append("")
         width = max((len(f.file) for f in stats.by_file), default=4)

@@ -283,3 +283,10 @@ scenes:
     found = sorted((p.line, p.col, p.message.split(":")[0]) for p in load_story(root).errors)
     # the brace of {gold} (line 6, after 8 spaces and 'You have '), and 'gold' in the quoted condition
     assert [(line, col) for line, col, _ in found] == [(6, 18), (9, 31)]
+
+
+def test_a_manifest_that_fails_to_parse_is_not_also_reported_missing(write_story) -> None:
+    root = write_story({"story.yaml": "story:\n  title: [unclosed\n", "scenes.yaml": GOOD_SCENES})
+    found = problems(root)
+    assert len(found) == 1, found
+    assert found[0][0] == "story.yaml" and found[0][1] >= 2

@@ -201,9 +201,12 @@ class _Builder:
             if "story" in doc.data:
                 manifests.append(doc)
         if not manifests:
-            self.problems.error(
-                SourceLoc.at(str(self.root)), "no manifest: one file must hold the top-level key 'story:'", "manifest"
-            )
+            if not self.incomplete:  # a file that failed to parse may be the manifest: say only what is known
+                self.problems.error(
+                    SourceLoc.at(str(self.root)),
+                    "no manifest: one file must hold the top-level key 'story:'",
+                    "manifest",
+                )
             return None
         for extra in manifests[1:]:
             self.problems.error(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import statistics
 from collections import deque
@@ -105,28 +104,12 @@ def compute(story: Story, *, games: int = 500, seed: int = 0) -> StoryStats:
 
 def played_routes(story: Story, games: int, seed: int = 0, max_steps: int = 1000) -> PlayedRoutes | None:
     """Play ``games`` seeded random games (conditions and effects applied) and measure them."""
-    from ..engine.game import Game
+    from ..testing.randomwalk import explore_random
 
-    game = Game(story, record_undo=False)
-    rng = random.Random(seed)
-    lengths: list[int] = []
-    unfinished = 0
-    for _ in range(games):
-        game.reset()
-        steps = 0
-        while not game.is_over and steps < max_steps:
-            options = game.available()
-            if not options:
-                break
-            game.step(rng.choice(options))
-            steps += 1
-        if game.is_over:
-            lengths.append(steps + 1)
-        else:
-            unfinished += 1
+    lengths = explore_random(story, games, seed=seed, max_steps=max_steps).route_lengths
     if not lengths:
         return None
-    return PlayedRoutes(games, seed, min(lengths), statistics.median(lengths), max(lengths), unfinished)
+    return PlayedRoutes(games, seed, min(lengths), statistics.median(lengths), max(lengths), games - len(lengths))
 
 
 def shortest_route(story: Story) -> Route | None:

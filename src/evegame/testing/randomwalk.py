@@ -52,6 +52,7 @@ class _Partial:
     endings: dict[str, int] = field(default_factory=dict)
     problem_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     problems: list[GameProblem] = field(default_factory=list)  # the first ``keep`` of each kind
+    route_lengths: list[int] = field(default_factory=list)  # scenes read, per game that reached an ending
 
 
 @dataclass
@@ -68,6 +69,7 @@ class RandomReport:
     endings: dict[str, int]
     problem_counts: dict[str, int]
     problems: list[GameProblem]
+    route_lengths: list[int]  # scenes read (the ending included) by each game that ended, in game order
 
     @property
     def steps_per_second(self) -> float:
@@ -119,6 +121,7 @@ def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, 
                     ending = endings[cur]
                     if ending is not None:
                         endings_hit[ending] = endings_hit.get(ending, 0) + 1
+                        out.route_lengths.append(steps + 1)
                     else:
                         kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
                     break
@@ -215,4 +218,5 @@ def explore_random(
         dict(sorted(endings.items())),
         counts,
         problems,
+        [n for p in parts for n in p.route_lengths],
     )

@@ -146,20 +146,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     story_dir = _story_arg(args.story)
     figures = stats.compute(_load_clean(story_dir), games=args.games, seed=args.seed)
-    for f in figures.by_file:
-        f.file = _relative(f.file, story_dir)
     if args.format == "json":
         print(json.dumps(figures.to_dict(), indent=2))
     else:
         print(stats.format_text(figures, by_file=args.by_file))
     return 0
-
-
-def _relative(file: str, root: Path) -> str:
-    try:
-        return str(Path(file).resolve().relative_to(root.resolve()))
-    except ValueError:
-        return file
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from ..engine.model import Choice, Scene, Story
 from ..engine.validate import reachable_from
+from . import story_relative
 
 FORMATS = ("mermaid", "dot")
 
@@ -16,13 +16,6 @@ def _files(story: Story) -> dict[str, list[Scene]]:
     for scene in story.scenes.values():
         out.setdefault(scene.loc.file, []).append(scene)
     return dict(sorted(out.items()))
-
-
-def _rel(story: Story, file: str) -> str:
-    try:
-        return os.path.relpath(file, story.root)
-    except ValueError:
-        return file
 
 
 def _label(story: Story, scene: Scene, unreachable: bool) -> str:
@@ -65,7 +58,7 @@ def _mermaid(story: Story) -> Iterator[str]:
     reached = reachable_from(story, story.start)
     yield "flowchart TD"
     for i, (file, scenes) in enumerate(_files(story).items()):
-        yield f"  subgraph file{i}[{_mermaid_text(_rel(story, file))}]"
+        yield f"  subgraph file{i}[{_mermaid_text(story_relative(story, file))}]"
         for scene in scenes:
             label = _mermaid_text(_label(story, scene, scene.id not in reached))
             shape = f"(({label}))" if scene.is_ending else (f"[/{label}/]" if scene.id == story.start else f"[{label}]")
@@ -98,7 +91,7 @@ def _dot(story: Story) -> Iterator[str]:
     yield '  edge [fontname="Helvetica", fontsize=10];'
     for i, (file, scenes) in enumerate(_files(story).items()):
         yield f"  subgraph cluster_{i} {{"
-        yield f"    label={_dot_text(_rel(story, file))};"
+        yield f"    label={_dot_text(story_relative(story, file))};"
         for scene in scenes:
             attrs = [f"label={_dot_text(_label(story, scene, scene.id not in reached))}"]
             if scene.is_ending:

@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from ..engine.model import Scene, Story
+from . import story_relative
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 
@@ -77,7 +78,8 @@ def compute(story: Story, *, games: int = 500, seed: int = 0) -> StoryStats:
     choices = sum(len(s.choices) for s in scenes)
     per_file: dict[str, FileStats] = {}
     for s in scenes:
-        fs = per_file.setdefault(s.loc.file, FileStats(s.loc.file))
+        file = story_relative(story, s.loc.file)
+        fs = per_file.setdefault(file, FileStats(file))
         fs.scenes += 1
         fs.words += scene_words(s)
         fs.choices += len(s.choices)

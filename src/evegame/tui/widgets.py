@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
@@ -18,8 +20,9 @@ class SceneText(Markdown):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._full = ""
-        self._shown = 0.0
+        self._shown = 0
         self._speed = 0
+        self._started = 0.0
         self._timer: Timer | None = None
 
     @property
@@ -34,15 +37,17 @@ class SceneText(Markdown):
             self.update(text)
             return
         self._speed = speed
-        self._shown = 0.0
+        self._shown = 0
+        self._started = monotonic()
         self.update("")
         self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick)
 
     def _tick(self) -> None:
-        before = int(self._shown)
-        self._shown += max(1.0, self._speed / TICKS_PER_SECOND)
-        after = min(len(self._full), int(self._shown))
+        """Show as much as the elapsed time allows: the speed holds even when ticks run late."""
+        before = self._shown
+        after = min(len(self._full), int((monotonic() - self._started) * self._speed))
         if after > before:
+            self._shown = after
             self.append(self._full[before:after])
         if after >= len(self._full):
             self._stop()

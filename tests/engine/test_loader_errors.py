@@ -290,3 +290,35 @@ def test_a_manifest_that_fails_to_parse_is_not_also_reported_missing(write_story
     found = problems(root)
     assert len(found) == 1, found
     assert found[0][0] == "story.yaml" and found[0][1] >= 2
+
+
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_a_file_that_ends_too_soon_is_reported_on_a_line_it_has(write_story, end: str) -> None:
+    """libyaml marks the end of a file one line past its last; the error names where the item began."""
+    root = write_story({"scenes.yaml": GOOD_SCENES, "more.yaml": "scenes:\n  - id: c\n    text: {oops: x" + end})
+    name, line, message = only_error(root)
+    assert (name, line) == ("more.yaml", 3) and "before the file ends" in message
+    root = write_story({"more.yaml": "scenes:\n  - id: c\n    unfinished" + end})
+    assert only_error(root)[:2] == ("more.yaml", 3)
+
+
+def test_a_link_to_a_file_outside_the_story_is_refused_unread(write_story, tmp_path: Path, capsys) -> None:
+    root = write_story({"scenes.yaml": GOOD_SCENES})
+    secret = tmp_path / "elsewhere" / "private.yaml"
+    secret.parent.mkdir()
+    secret.write_text("password_hunter2: 1\nscenes: [{id: leak, text: hunter2, ending: x}]\n", encoding="utf-8")
+    (root / "linked.yaml").symlink_to(secret)
+    (root / ".parts").mkdir()  # a link inside the folder is a file like any other: here, the manifest
+    (root / "story.yaml").rename(root / ".parts" / "manifest.yaml")
+    (root / "story.yaml").symlink_to(Path(".parts", "manifest.yaml"))
+    result = load_story(root)
+    errors = [p for p in result.problems if p.severity == "error"]
+    assert result.story is None and len(errors) == 1, errors
+    assert errors[0].path.endswith("story/linked.yaml") and "outside the story folder" in errors[0].message
+    from evegame.cli import main
+
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert f"{root / 'linked.yaml'}: error: a link to a file outside the story folder" in shown
+    assert "hunter2" not in shown and "elsewhere" not in shown and "private" not in shown

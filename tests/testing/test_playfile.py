@@ -87,6 +87,14 @@ def test_yaml_errors_and_unsafe_tags(write_play) -> None:
     assert "is not allowed" in problems(unsafe)[0]
 
 
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_a_yaml_error_at_the_end_is_on_a_line_the_file_has(write_play, end: str) -> None:
+    """Was reported at line 4 of this 3-line file (libyaml's end-of-file mark)."""
+    path = write_play("steps:\n  - choose: a\n  - expect: {scene: b" + end)
+    (found,) = problems(path)
+    assert found.startswith(f"{path}:3:13: error: YAML syntax error") and "before the file ends" in found
+
+
 def test_an_invalid_file_is_a_failed_run_with_its_problems(write_play) -> None:
     path = write_play("steps:\n  - chose: a\n")
     result = run_file(path)

@@ -60,6 +60,15 @@ def story_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def leads_outside(root: Path, path: Path) -> bool:
+    """Whether ``path``, a file found under ``root``, is a symbolic link to a file outside it.
+
+    Such a file is refused unread: a story cannot pull in (or echo in its errors) a file
+    from elsewhere. The walk does not enter linked folders, so only the file can be a link.
+    """
+    return path.is_symlink() and not path.resolve().is_relative_to(root.resolve())
+
+
 @dataclass
 class LoadResult:
     """What loading a folder gives: the story (None when it has errors) and every problem."""
@@ -100,7 +109,11 @@ def _load_story(root: Path, lenient: bool, use_cache: bool | None) -> LoadResult
     use_cache = cache.enabled() if use_cache is None else use_cache
     if root.is_dir():
         try:
-            key = cache.content_key(root, story_files(root))
+            files = story_files(root)
+            if any(leads_outside(root, f) for f in files):
+                use_cache = False  # the builder refuses the link, unread
+            else:
+                key = cache.content_key(root, files)
         except OSError:
             use_cache = False  # an unreadable file: the builder reports it
         if use_cache and key:
@@ -159,6 +172,12 @@ class _Builder:
         for path in files:
             name = str(path)
             loc = SourceLoc.at(name)
+            if leads_outside(self.root, path):
+                self.problems.at(
+                    loc, 0, 0, "a link to a file outside the story folder: story files must be inside it", "outside"
+                )
+                self.incomplete = True
+                continue
             try:
                 data = path.read_bytes()
             except OSError as exc:

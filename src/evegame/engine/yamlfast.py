@@ -163,11 +163,10 @@ def parse(text: str) -> Any:
     try:
         return yaml.load(text, Loader=FastLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         message = _describe(exc)
-        if mark is None:
-            raise YamlFileError(message, 1, 1) from None
-        raise YamlFileError(message, mark.line + 1, mark.column + 1) from None
+        if _at_end(exc, text) and "end of stream" not in message:
+            message += " before the file ends"
+        raise YamlFileError(message, *_where(exc, text)) from None
     except yaml.reader.ReaderError as exc:
         message = f"character U+{exc.character:04X} is not allowed in a YAML file ({exc.reason})"
         raise YamlFileError(message, *_line_col(text, exc.position)) from None
@@ -175,6 +174,26 @@ def parse(text: str) -> Any:
         raise YamlFileError(f"YAML error: {exc}", 1, 1) from None
     except RecursionError:
         raise YamlFileError(f"YAML is nested too deeply (more than {MAX_DEPTH} levels)", *_deep_node(text)) from None
+
+
+def _at_end(exc: yaml.MarkedYAMLError, text: str) -> bool:
+    """Whether the parser's problem is the end of the file (its mark is then past the last line)."""
+    mark = exc.problem_mark
+    return mark is not None and mark.index >= len(text.rstrip())
+
+
+def _where(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int]:
+    """Where to report a syntax error: at the problem, or, when the file ends first, where the
+    unfinished item began (libyaml marks the end of a file one line past its last line)."""
+    mark = exc.problem_mark or exc.context_mark
+    if _at_end(exc, text):
+        if exc.context_mark is not None:
+            mark = exc.context_mark
+        else:
+            return _line_col(text, len(text.rstrip()))
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:

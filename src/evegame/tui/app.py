@@ -15,10 +15,9 @@ from .. import paths
 from ..engine import Game, Story
 from ..engine.errors import ChoiceError, SaveError
 from ..engine.saves import AUTOSAVE, SaveInfo, SaveStore
+from ..session import GameSession, PlayClock, to_markdown, transcript
 from ..userdata import Gallery, Settings
 from .reload import StoryWatcher, reload_story
-from .session import PlayClock, outcome_messages, rebuild
-from .transcript import to_markdown, transcript
 
 HERE = Path(__file__).parent
 
@@ -44,19 +43,40 @@ class EveGameApp(App[int]):
         watch: bool = False,
     ) -> None:
         super().__init__()
-        self.story = story
         self.story_dir = Path(story_dir) if story_dir is not None else None
         self.data_path = paths.data_dir(data_dir)
         self.settings = Settings.load(self.data_path)
-        self.gallery = Gallery.load(self.data_path)
-        self.saves = SaveStore(self.data_path, story)
-        self.game: Game | None = None
-        self.clock = PlayClock()
-        self.codex_seen: set[str] = set()
+        self.session = GameSession(story, self.data_path)
         self.watch_story = watch
         self.watcher: StoryWatcher | None = None
         self.title = story.title
         self.animation_level = "full" if self.settings.animations else "none"
+
+    # -- the session's parts, as the screens read them ----------------------------------
+
+    @property
+    def story(self) -> Story:
+        return self.session.story
+
+    @property
+    def game(self) -> Game | None:
+        return self.session.game
+
+    @property
+    def saves(self) -> SaveStore:
+        return self.session.saves
+
+    @property
+    def gallery(self) -> Gallery:
+        return self.session.gallery
+
+    @property
+    def clock(self) -> PlayClock:
+        return self.session.clock
+
+    @property
+    def codex_seen(self) -> set[str]:
+        return self.session.codex_seen
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -91,23 +111,14 @@ class EveGameApp(App[int]):
 
     # -- the game ------------------------------------------------------------------------
 
-    def start_game(self, game: Game, play_time: float = 0.0) -> None:
-        self.game = game
-        self.clock = PlayClock(play_time)
-        self.codex_seen = set(game.codex)
-        self.show_game()
-
     def action_new_game(self) -> None:
-        self.start_game(Game(self.story))
-        self.autosave()
+        problems = self.session.new_game()
+        self.show_game()
+        self.show_problems(problems)
 
     def continue_slot(self) -> SaveInfo | None:
         """The save Continue resumes: the latest loadable one whose game is not over."""
-        good = [i for i in self.saves.list() if i.ok and i.scene in self.story.scenes]
-        good = [i for i in good if not self.story.scenes[i.scene].is_ending]  # type: ignore[index]
-        if not good:
-            return None
-        return max(good, key=lambda i: (i.saved_at or "", i.path.stat().st_mtime_ns if i.path.exists() else 0))
+        return self.session.continue_slot()
 
     def action_continue(self) -> None:
         info = self.continue_slot()
@@ -118,13 +129,12 @@ class EveGameApp(App[int]):
 
     def load_slot(self, slot: str, *, quiet: bool = False) -> bool:
         try:
-            loaded = self.saves.load(slot)
-            game, _ = rebuild(self.story, loaded.game.snapshot())
+            notices = self.session.load(slot)
         except SaveError as exc:
             self.notify(f"Cannot load: {exc}", title="Load", severity="error")
             return False
-        self.start_game(game, loaded.play_time)
-        for notice in loaded.notices:
+        self.show_game()
+        for notice in notices:
             self.notify(notice, title="Story changed", severity="warning", timeout=8)
         if not quiet:
             self.notify(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.", title="Load")
@@ -134,7 +144,7 @@ class EveGameApp(App[int]):
         if self.game is None:
             return False
         try:
-            self.saves.save(slot, self.game, play_time=self.clock.elapsed)
+            self.session.save(slot)
         except SaveError as exc:
             self.notify(f"Cannot save: {exc}", title="Save", severity="error")
             return False
@@ -143,7 +153,7 @@ class EveGameApp(App[int]):
         return True
 
     def autosave(self) -> None:
-        self.save_slot(AUTOSAVE)
+        self.show_problems(self.session.autosave())
 
     def choose(self, choice: str | int) -> None:
         """Take a choice, autosave, tell the player what changed, and show the result."""
@@ -151,29 +161,18 @@ class EveGameApp(App[int]):
         if game is None or game.is_over:
             return
         try:
-            outcome = game.choose(choice)
+            chosen = self.session.choose(choice)
         except ChoiceError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.autosave()
-        messages = outcome_messages(game, outcome)
-        if messages:
-            self.notify("\n".join(messages), title="Changed", markup=False, timeout=4)
-        new: list[str] = []
-        if game.is_over:
-            new = self.record_ending()
-        self.show_game(new_finds=new)
+        if chosen.messages:
+            self.notify("\n".join(chosen.messages), title="Changed", markup=False, timeout=4)
+        self.show_problems(chosen.problems)
+        self.show_game(new_finds=chosen.new_finds)
 
-    def record_ending(self) -> list[str]:
-        """Note the ending and the achievements earned in the gallery; return the new ones."""
-        game = self.game
-        assert game is not None and game.ending is not None
-        new = self.gallery.record(self.story.id, game.ending, [a.id for a in game.achievements()])
-        try:
-            self.gallery.save(self.data_path)
-        except OSError as exc:
-            self.notify(f"Cannot save the endings gallery: {exc}", severity="error")
-        return new
+    def show_problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.notify(problem, severity="error", markup=False)
 
     def show_game(self, new_finds: list[str] | None = None) -> None:
         """Show the current game: the play screen, or the ending screen once it is over."""
@@ -209,8 +208,8 @@ class EveGameApp(App[int]):
         if not game.can_undo:
             self.notify("Nothing to undo: this is the start of the game.", title="Undo", severity="warning")
             return
-        game.undo()
-        self.autosave()
+        _, problems = self.session.undo()
+        self.show_problems(problems)
         self.notify(f"Undone. {game.undo_depth} more step(s) can be undone.", title="Undo")
         self.show_game()
 
@@ -320,11 +319,8 @@ class EveGameApp(App[int]):
             self.push_screen(ProblemsScreen(result.headline, result.problems))
             return
         assert result.story is not None
-        self.story = result.story
-        self.saves = SaveStore(self.data_path, result.story)
+        self.session.use_story(result.story, result.game)
         self.title = result.story.title
-        if result.game is not None:
-            self.game = result.game
         if result.message:
             self.notify(result.message, title="Reload", severity=result.severity, timeout=8, markup=False)
         self._refresh_title()

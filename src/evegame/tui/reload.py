@@ -9,7 +9,7 @@ from typing import Literal
 from ..engine import Game, Story, load_story
 from ..engine.errors import SaveError
 from ..engine.loader import story_files
-from .session import rebuild
+from ..session import rebuild
 
 Signature = tuple[tuple[str, int, int], ...]
 

@@ -9,25 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown
 
-from ...engine import Game
+from ...session import codex_markdown
 from .base import Panel
-
-
-def codex_markdown(game: Game, seen: set[str]) -> str:
-    story = game.story
-    found = [story.codex[c] for c in game.codex if c in story.codex]
-    if not found:
-        return "Nothing yet. Entries unlock as you play."
-    lines = [f"**{len(found)} of {len(story.codex)} entries found.** New ones are marked **(new)**.", ""]
-    by_category: dict[str, list] = {}
-    for entry in found:
-        by_category.setdefault(entry.category or "General", []).append(entry)
-    for category in sorted(by_category):
-        lines += [f"## {category}", ""]
-        for entry in by_category[category]:
-            new = " (new)" if entry.id not in seen else ""
-            lines += [f"### {entry.title}{new}", "", entry.text.strip(), ""]
-    return "\n".join(lines)
 
 
 class CodexScreen(Panel):

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown
 
-from ..transcript import to_markdown, transcript
+from ...session import to_markdown, transcript
 from .base import Panel
 
 

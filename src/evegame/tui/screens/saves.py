@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.saves import AUTOSAVE, SLOTS, SaveInfo
-from ..session import slot_lines
+from ...session import slot_lines
 from .base import Panel
 from .dialogs import ConfirmScreen
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..session import format_duration
+from ...session import format_duration
 from .base import apply_breakpoints, eve
 
 

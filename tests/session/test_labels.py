@@ -1,4 +1,4 @@
-"""The TUI's plain helpers (no app): outcome messages, slot lines, rebuild with undo, transcript, map."""
+"""The session's plain helpers (no app): outcome messages, slot lines, rebuild with undo, transcript, map."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from evegame.engine import Game, read_story
 from evegame.engine.errors import SaveError
 from evegame.engine.saves import SaveInfo
-from evegame.tui.session import PlayClock, format_duration, outcome_messages, rebuild, slot_lines
-from evegame.tui.transcript import to_markdown, transcript
+from evegame.session import PlayClock, format_duration, outcome_messages, rebuild, slot_lines, to_markdown, transcript
 from helpers import MINI
 
 

@@ -1,33 +1,13 @@
-"""Plain helpers for the TUI (no Textual): play clock, outcome messages, save labels, rebuilding games."""
+"""What a player is told, as plain text for every front end: durations, save slots, what a choice changed, the codex."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from ..engine import Game, Outcome, Story
-from ..engine.errors import ChoiceError
+from ..engine import Game, Outcome
+from ..engine.model import CodexEntry
 from ..engine.render import format_value
 from ..engine.saves import SaveInfo
-
-
-@dataclass
-class PlayClock:
-    """Play time in seconds: what was saved plus the time since this session started."""
-
-    base: float = 0.0
-    now: Callable[[], float] = field(default=time.monotonic, repr=False)
-    _started: float = field(default=0.0, repr=False)
-
-    def __post_init__(self) -> None:
-        self._started = self.now()
-
-    @property
-    def elapsed(self) -> float:
-        return self.base + max(0.0, self.now() - self._started)
 
 
 def format_duration(seconds: float) -> str:
@@ -96,25 +76,19 @@ def outcome_messages(game: Game, outcome: Outcome) -> list[str]:
     return messages
 
 
-def rebuild(story: Story, snapshot: Mapping[str, Any]) -> tuple[Game, list[str]]:
-    """A game in the state of ``snapshot`` with its undo history, when the path replays exactly.
-
-    Replaying the path through ``Game.choose`` from the start gives the same states the
-    player went through, so undo reaches back to the start even after a load or a reload.
-    When the replay does not reproduce the snapshot (the story changed), fall back to
-    ``Game.restore`` (no undo history). Raises SaveError like ``Game.restore``.
-    """
-    restored = Game.restore(story, snapshot)
-    replay = Game(story)
-    try:
-        for scene, key in restored.path:
-            if replay.state.scene != scene:
-                break
-            replay.choose(key)
-    except ChoiceError:
-        pass
-    else:
-        if replay.snapshot() == restored.snapshot():
-            replay.notices = list(restored.notices)
-            return replay, list(restored.notices)
-    return restored, list(restored.notices)
+def codex_markdown(game: Game, seen: set[str]) -> str:
+    """The unlocked codex entries as Markdown, by category; entries not in ``seen`` marked new."""
+    story = game.story
+    found = [story.codex[c] for c in game.codex if c in story.codex]
+    if not found:
+        return "Nothing yet. Entries unlock as you play."
+    lines = [f"**{len(found)} of {len(story.codex)} entries found.** New ones are marked **(new)**.", ""]
+    by_category: dict[str, list[CodexEntry]] = {}
+    for entry in found:
+        by_category.setdefault(entry.category or "General", []).append(entry)
+    for category in sorted(by_category):
+        lines += [f"## {category}", ""]
+        for entry in by_category[category]:
+            new = " (new)" if entry.id not in seen else ""
+            lines += [f"### {entry.title}{new}", "", entry.text.strip(), ""]
+    return "\n".join(lines)

@@ -85,3 +85,70 @@ def test_never_uses_python_eval() -> None:
     for source in ("__import__('os').system('true')", "coins.__class__", "[c for c in items]", "coins + 1 > 2"):
         with pytest.raises(ConditionError):
             parse_condition(source, TYPES)
+
+
+class CountingList(list):
+    """A list that counts how often a condition searches it."""
+
+    searches = 0
+
+    def __contains__(self, item: object) -> bool:
+        CountingList.searches += 1
+        return super().__contains__(item)
+
+    def __iter__(self):
+        CountingList.searches += 1
+        return super().__iter__()
+
+
+@pytest.mark.parametrize(("op", "chain"), [("in", "or"), ("in", "and"), ("not in", "and"), ("not in", "or")])
+def test_a_long_chain_of_list_tests_searches_the_list_once(op: str, chain: str) -> None:
+    """Was one search per test: 60 tests of a 50-item list cost 160 us, random exploration 287 steps/s."""
+    source = f" {chain} ".join(f"'x{i}' {op} items" for i in range(50))
+    cond = parse_condition(source, TYPES)
+    CountingList.searches = 0
+    held = CountingList(f"y{i}" for i in range(50))
+    cond({**BASE, "items": held}, {})
+    assert CountingList.searches == 1
+
+
+def reference(node, variables: dict, visits: dict):
+    """The condition's meaning, read straight off its syntax tree."""
+    from evegame.engine import conditions as c
+
+    if isinstance(node, c.Lit):
+        return node.value
+    if isinstance(node, c.Var):
+        return variables[node.name]
+    if isinstance(node, c.Call):
+        count = visits.get(node.arg, 0)
+        return count > 0 if node.func == "seen" else count
+    if isinstance(node, c.Not):
+        return not reference(node.operand, variables, visits)
+    if isinstance(node, c.BoolOp):
+        left = reference(node.left, variables, visits)
+        right = reference(node.right, variables, visits)
+        return (left and right) if node.op == "and" else (left or right)
+    return c._CMP[node.op](reference(node.left, variables, visits), reference(node.right, variables, visits))
+
+
+def test_chains_evaluate_as_their_syntax_tree_says() -> None:
+    import random
+
+    rng = random.Random(5)
+    atoms = ["'a' in items", "'b' in items", "'c' not in items", "'a' not in items", "coins > 1", "excommunicado"]
+    atoms += ["ally == 'ox'", "seen(x)", "'b' in items and 'c' in items", "not ('a' in items or coins < 0)"]
+    for _ in range(400):
+        words = [rng.choice(atoms)]
+        for _ in range(rng.randint(1, 9)):
+            words += [rng.choice(["and", "or"]), rng.choice(atoms)]
+        if rng.random() < 0.3:
+            cut = rng.randrange(0, len(words), 2)
+            words = ["(", *words[: cut + 1], ")", *words[cut + 1 :]] if cut + 1 < len(words) else words
+        source = " ".join(words)
+        cond = parse_condition(source, TYPES)
+        for _ in range(4):
+            items = [n for n in "abc" if rng.random() < 0.5]
+            variables = {**BASE, "items": items, "coins": rng.randint(0, 3), "excommunicado": rng.random() < 0.5}
+            visits = {"x": rng.randint(0, 1)}
+            assert cond(variables, visits) is bool(reference(cond.tree, variables, visits)), (source, variables)

@@ -340,10 +340,7 @@ def _compile(node: Node) -> Evaluator:
         inner = _compile(node.operand)
         return lambda v, s: not inner(v, s)
     if isinstance(node, BoolOp):
-        a, b = _compile(node.left), _compile(node.right)
-        if node.op == "and":
-            return lambda v, s: a(v, s) and b(v, s)
-        return lambda v, s: a(v, s) or b(v, s)
+        return _compile_chain(node)
     assert isinstance(node, Compare)
     op = _CMP[node.op]
     # Fast paths for the common shapes "var OP literal" and "literal in var".
@@ -355,6 +352,75 @@ def _compile(node: Node) -> Evaluator:
         return lambda v, s: op(const, v[name])
     a, b = _compile(node.left), _compile(node.right)
     return lambda v, s: op(a(v, s), b(v, s))
+
+
+def _compile_chain(node: BoolOp) -> Evaluator:
+    """An ``and``/``or`` chain as one loop over its terms. Tests of several names in the same
+    list become one set operation: k tests cost one pass over the list, not k passes."""
+    terms: list[Node] = []
+    stack: list[Node] = [node]
+    while stack:  # the chain's terms, left to right (a chain parses as a left-leaning tree)
+        n = stack.pop()
+        if isinstance(n, BoolOp) and n.op == node.op:
+            stack += (n.right, n.left)
+        else:
+            terms.append(n)
+    names: dict[tuple[str, str], set[str]] = {}
+    for t in terms:
+        test = _listed(t)
+        if test is not None:
+            names.setdefault(test, set()).add(t.left.value)  # type: ignore[attr-defined]
+    merged = {test: frozenset(found) for test, found in names.items() if len(found) > 1}
+    parts = [_membership(name, op, node.op, found) for (name, op), found in merged.items()]
+    parts += [_compile(t) for t in terms if _listed(t) not in merged]
+    fs = tuple(parts)
+    if len(fs) == 1:
+        return fs[0]
+    if len(fs) == 2:  # the common case: two closures are cheaper than a loop
+        a, b = fs
+        if node.op == "and":
+            return lambda v, s: a(v, s) and b(v, s)
+        return lambda v, s: a(v, s) or b(v, s)
+    if node.op == "and":
+
+        def every(v: Mapping[str, Any], s: Mapping[str, int]) -> bool:
+            for f in fs:  # noqa: SIM110 (a loop is cheaper than all() over a generator)
+                if not f(v, s):
+                    return False
+            return True
+
+        return every
+
+    def some(v: Mapping[str, Any], s: Mapping[str, int]) -> bool:
+        for f in fs:  # noqa: SIM110 (a loop is cheaper than any() over a generator)
+            if f(v, s):
+                return True
+        return False
+
+    return some
+
+
+def _listed(node: Node) -> tuple[str, str] | None:
+    """(list variable, ``in`` or ``not in``) of a test ``'name' in list``; None for any other node."""
+    if (
+        isinstance(node, Compare)
+        and node.op in ("in", "not in")
+        and isinstance(node.left, Lit)
+        and isinstance(node.right, Var)
+    ):
+        return (node.right.name, node.op)
+    return None
+
+
+def _membership(name: str, op: str, chain: str, wanted: frozenset[str]) -> Evaluator:
+    """Several ``'x' in list`` (or ``not in``) tests of one list, joined by ``and`` or ``or``."""
+    if (op, chain) == ("in", "and"):  # every name is in the list
+        return lambda v, s: wanted.issubset(v[name])
+    if (op, chain) == ("in", "or"):  # some name is
+        return lambda v, s: not wanted.isdisjoint(v[name])
+    if chain == "and":  # no name is
+        return lambda v, s: wanted.isdisjoint(v[name])
+    return lambda v, s: not wanted.issubset(v[name])  # some name is not
 
 
 @dataclass(frozen=True, eq=False)

@@ -190,8 +190,20 @@ class Spec:
         return {name: dump(doc, self.style) for name, doc in self.docs.items()}
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's dumper, quoting the words YAML 1.1 reads as flags (y, N, ...): the loader refuses them bare."""
+
+
+def _quote_yaml11_words(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if value.lower() in ("y", "n", "yes", "no", "on", "off") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _quote_yaml11_words)
+
+
 def dump(doc: Any, style: dict[str, Any]) -> bytes:
-    return yaml.safe_dump(doc, sort_keys=False, **style).encode("utf-8")
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, **style).encode("utf-8")
 
 
 def pick(draw: st.DrawFn, items: list[Any]) -> Any:

@@ -19,7 +19,7 @@ from .gcpause import gc_paused
 from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
 from .problems import Problems, did_you_mean
 from .render import INTERPOLATION
-from .yamlsource import Key, Within, YamlFileError, decode, parse
+from .yamlsource import Key, Within, YamlFileError, decode, parse_noting
 
 ID_RE = re.compile(r"[a-z0-9_]+\Z")
 VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -150,6 +150,8 @@ class _Builder:
     inventory: str | None = None
     incomplete: bool = False  # a file did not parse: references into it cannot be judged
     _conditions: dict[str, Condition] = field(default_factory=dict)
+    # unquoted yes/no/on/off/y/n not yet judged: (id of container, key) -> (file, word, line, col)
+    _words: dict[tuple[int, Any], tuple[str, str, int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -184,11 +186,15 @@ class _Builder:
                 self.problems.at(loc, 0, 0, f"cannot read file: {exc.strerror}")
                 continue
             try:
-                value = parse(decode(data))
+                value, notes = parse_noting(decode(data))
             except YamlFileError as exc:
                 self.problems.at(loc, exc.line, exc.col, str(exc), "yaml")
                 self.incomplete = True
                 continue
+            for line, col, message in notes.duplicates:
+                self.problems.at(loc, line, col, message, "duplicate-key")
+            for where, (word, line, col) in notes.words.items():
+                self._words[where] = (name, word, line, col)
             if value is None:
                 self.problems.at(loc, 1, 1, "empty file: expected 'story:', 'scenes:' or 'codex:'", "structure")
                 continue
@@ -205,6 +211,11 @@ class _Builder:
     # -- building ------------------------------------------------------------------
 
     def build(self, *, lenient: bool) -> Story | None:
+        story = self._build(lenient=lenient)
+        self.warn_yaml11_words()
+        return story
+
+    def _build(self, *, lenient: bool) -> Story | None:
         docs, content_hash, files = self.read_files()
         if not docs:
             return None
@@ -338,15 +349,44 @@ class _Builder:
                 self.problems.error(loc, f"missing required key {key!r}", "missing-key")
             return None
         value = raw[key]
+        if self.yaml11_word(raw, key, f"{key!r} must be a string"):
+            return None
         if not isinstance(value, str):
-            hint = (
-                " (YAML reads yes/no/on/off/true/false as a flag: put the text in quotes)"
-                if isinstance(value, bool)
-                else ""
-            )
+            hint = " (YAML reads true/false as a flag: put the text in quotes)" if isinstance(value, bool) else ""
             self.problems.error(loc.child(key), f"{key!r} must be a string, not {_kind(value)}{hint}", "type")
             return None
         return value
+
+    def yaml11_word(self, container: Any, key: Any, what: str) -> bool:
+        """Where text is expected: an unquoted yes/no/on/off/y/n there is an error (True if one was)."""
+        found = self._words.pop((id(container), key), None)
+        if found is None:
+            return False
+        file, word, line, col = found
+        self.problems.at(
+            SourceLoc.at(file),
+            line,
+            col,
+            f"{what}, but the unquoted {word!r} is a flag to YAML 1.1 (and text to YAML 1.2 editors): "
+            f"quote it: '{word}'",
+            "yaml11",
+        )
+        return True
+
+    def warn_yaml11_words(self) -> None:
+        """Unquoted yes/no/on/off/y/n left where a flag (or any value) is taken: a warning with the fix."""
+        for file, word, line, col in self._words.values():
+            flag = "true" if word.lower() in ("yes", "on", "y") else "false"
+            self.problems.at(
+                SourceLoc.at(file),
+                line,
+                col,
+                f"the unquoted {word!r} is read as {flag} by YAML 1.1 but as text by YAML 1.2 editors: "
+                f"write {flag} for a flag, or quote it: '{word}' for text",
+                "yaml11",
+                "warning",
+            )
+        self._words.clear()
 
     def ident(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
         value = self.string(raw, key, loc, required=required)
@@ -429,7 +469,10 @@ class _Builder:
         title = self.string(raw, "title", loc) or ""
         if title:
             self.check_interpolation(title, loc.child("title"))
-        paragraphs = self.parse_text(raw.get("text"), loc, scene_exists, required=True)
+        if self.yaml11_word(raw, "text", "'text' must be a string or a list of paragraphs"):
+            paragraphs: tuple[Paragraph, ...] = ()
+        else:
+            paragraphs = self.parse_text(raw.get("text"), loc, scene_exists, required=True)
         on_enter = self.parse_effects(raw.get("on_enter"), loc.child("on_enter")) if "on_enter" in raw else ()
         ending = self.ident(raw, "ending", loc)
         choices: list[Choice] = []
@@ -484,6 +527,8 @@ class _Builder:
         out = []
         for i, para in enumerate(raw):
             ploc = tloc.child(i)
+            if self.yaml11_word(raw, i, "a paragraph is text"):
+                continue
             if isinstance(para, str):
                 self.check_interpolation(para, ploc)
                 out.append(Paragraph(para))
@@ -518,6 +563,8 @@ class _Builder:
             return None
         source = raw["if"]
         cloc = loc.child("if")
+        if self.yaml11_word(raw, "if", "'if' must be a condition"):
+            return None
         if isinstance(source, bool):
             self.problems.error(
                 cloc,
@@ -647,6 +694,8 @@ class _Builder:
             return {}
         out = {}
         for name, title in raw.items():
+            if self.yaml11_word(raw, name, f"the title of ending {name!r} must be a string"):
+                continue
             if not isinstance(title, str):
                 self.problems.error(
                     loc.child(str(name)), f"the title of ending {name!r} must be a string, not {_kind(title)}", "type"
@@ -717,6 +766,8 @@ class _Builder:
             if var is None:
                 continue
             want, got = self.types[var], type_name(value)
+            if want == "str" and self.yaml11_word(raw, name, f"{var!r} is a string"):
+                continue
             if got != want or (got == "list" and not all(isinstance(v, str) for v in value)):
                 self.problems.error(
                     loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type"
@@ -779,6 +830,10 @@ class _Builder:
             yield Effect(verb, var, item)
 
     def names(self, raw: Any, loc: SourceLoc, verb: str) -> list[str]:
+        if isinstance(raw, list) and any(
+            [self.yaml11_word(raw, i, f"'{verb}' takes names") for i in range(len(raw))]
+        ):
+            return []
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             self.problems.error(loc, f"'{verb}' takes a list of names, e.g. {verb}: [pistol], not {_kind(raw)}", "type")
             return []

@@ -31,9 +31,11 @@ class Problems:
     def warning(self, loc: SourceLoc, message: str, code: str = "") -> None:
         self._pending.append((loc, message, "warning", code, None))
 
-    def at(self, loc: SourceLoc, line: int, col: int, message: str, code: str = "") -> None:
-        """An error at a known position (YAML syntax, bad bytes)."""
-        self._pending.append((loc, message, "error", code, (line, col)))
+    def at(
+        self, loc: SourceLoc, line: int, col: int, message: str, code: str = "", severity: Severity = "error"
+    ) -> None:
+        """A problem at a known position (YAML syntax, bad bytes, a repeated key)."""
+        self._pending.append((loc, message, severity, code, (line, col)))
 
     @property
     def has_errors(self) -> bool:

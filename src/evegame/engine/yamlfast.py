@@ -7,6 +7,7 @@ story file is really parsed: a start-up served by the story cache never needs it
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,23 @@ _TAG_WORDS = {
 }
 
 
+# Words that YAML 1.1 (PyYAML) reads as true/false when unquoted, and YAML 1.2 (editors) as text.
+YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+@dataclass
+class YamlNotes:
+    """What a parse noticed beyond the values: repeated keys and unquoted YAML 1.1 booleans.
+
+    ``duplicates``: (line, col, message) at each repeated key. ``words``: for each plain
+    scalar spelled yes/no/on/off/y/n (any case), keyed by (id of its mapping or list, key
+    or index), the word as written and its (line, col). The loader judges them in place.
+    """
+
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    words: dict[tuple[int, Any], tuple[str, int, int]] = field(default_factory=dict)
+
+
 class BadValueError(yaml.constructor.ConstructorError):
     """A scalar that cannot be what its tag says (``!!int abc``, a 5,000-digit number, month 13)."""
 
@@ -61,36 +79,69 @@ class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
             return _STR
         return super().resolve(kind, value, implicit)
 
+    notes: YamlNotes
+
     def get_single_data(self) -> Any:
+        self.notes = YamlNotes()
         node = self.get_single_node()
         if node is None:
             return None
-        return self._plain(node, {})
+        return self._plain(node, {}, 0)
 
-    def _plain(self, node: yaml.Node, memo: dict[int, Any]) -> Any:
+    def _note_word(self, container: Any, key: Any, node: yaml.Node) -> None:
+        """Remember a plain scalar that YAML 1.1 reads as a flag (yes, Off, n ...)."""
+        mark = node.start_mark
+        self.notes.words[(id(container), key)] = (node.value, mark.line + 1, mark.column + 1)
+
+    def _note_duplicate(self, node: yaml.MappingNode, key_node: yaml.Node, key: Any) -> None:
+        first = next(k for k, _ in node.value if k is not key_node and self._plain(k, {}, 0) == key)
+        mark = key_node.start_mark
+        self.notes.duplicates.append(
+            (
+                mark.line + 1,
+                mark.column + 1,
+                f"key {key!r} appears twice in one mapping (first at line {first.start_mark.line + 1}); "
+                "YAML would keep only this one: remove one of them",
+            )
+        )
+
+    def _plain(self, node: yaml.Node, memo: dict[int, Any], depth: int) -> Any:
         tag = node.tag
         if tag == _STR and type(node) is yaml.ScalarNode:
             return node.value
+        if depth > MAX_DEPTH:
+            raise RecursionError("nested too deeply")
         key = id(node)
         if key in memo:  # an alias: the same object, as PyYAML gives
             return memo[key]
         if tag == _SEQ and type(node) is yaml.SequenceNode:
             items: list[Any] = []
             memo[key] = items
-            items.extend(self._plain(child, memo) for child in node.value)
+            for index, child in enumerate(node.value):
+                items.append(self._plain(child, memo, depth + 1))
+                if type(child) is yaml.ScalarNode and not child.style and _is_yaml11_word(child.value):
+                    self._note_word(items, index, child)
             return items
         if tag == _MAP and type(node) is yaml.MappingNode and not any(k.tag == _MERGE for k, _ in node.value):
             mapping: dict[Any, Any] = {}
             memo[key] = mapping
             for key_node, value_node in node.value:
-                k = self._plain(key_node, memo)
+                k = self._plain(key_node, memo, depth + 1)
                 try:
                     hash(k)
                 except TypeError:
                     raise yaml.constructor.ConstructorError(
                         "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
                     ) from None
-                mapping[k] = self._plain(value_node, memo)
+                if k in mapping:
+                    self._note_duplicate(node, key_node, k)
+                mapping[k] = self._plain(value_node, memo, depth + 1)
+                if (
+                    type(value_node) is yaml.ScalarNode
+                    and not value_node.style
+                    and _is_yaml11_word(value_node.value)
+                ):
+                    self._note_word(mapping, k, value_node)
             return mapping
         try:
             value = self.construct_object(node, deep=True)
@@ -100,6 +151,10 @@ class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
             raise _bad_value(node, OverflowError("too large"))
         memo[key] = value
         return value
+
+
+def _is_yaml11_word(value: str) -> bool:
+    return len(value) <= 3 and value.lower() in YAML11_WORDS
 
 
 def _bad_value(node: yaml.Node, exc: Exception) -> BadValueError:
@@ -157,11 +212,20 @@ def _deep_node(text: str) -> tuple[int, int]:
 
 def parse(text: str) -> Any:
     """Parse one YAML document into plain values, safely; raise YamlFileError (always with a position)."""
+    return parse_noting(text)[0]
+
+
+def parse_noting(text: str) -> tuple[Any, YamlNotes]:
+    """``parse``, and what it noticed on the way (repeated keys, YAML 1.1 booleans)."""
     deep = _too_deep(text)
     if deep is not None:
         raise YamlFileError(f"YAML is nested too deeply (more than {MAX_DEPTH} levels of [ ] or {{ }})", *deep)
     try:
-        return yaml.load(text, Loader=FastLoader)
+        loader = FastLoader(text)
+        try:
+            return loader.get_single_data(), loader.notes
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         message = _describe(exc)
         if _at_end(exc, text) and "end of stream" not in message:

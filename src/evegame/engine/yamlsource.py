@@ -57,6 +57,13 @@ def parse(text: str) -> Any:
     return parse_yaml(text)
 
 
+def parse_noting(text: str) -> tuple[Any, Any]:
+    """``parse``, with the ``yamlfast.YamlNotes`` of repeated keys and YAML 1.1 booleans seen."""
+    from .yamlfast import parse_noting as parse_yaml_noting
+
+    return parse_yaml_noting(text)
+
+
 def locate(path: str, ypath: tuple[Any, ...]) -> tuple[int, int]:
     """The 1-based (line, column) of the value (or ``Key``, or ``Within`` a scalar) at ``ypath`` in a file.
 

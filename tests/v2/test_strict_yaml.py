@@ -29,7 +29,9 @@ def found(root: Path) -> list[tuple[str, int, int, str, str]]:
 
 def test_two_gotos_in_one_choice_is_an_error_at_the_second_naming_the_first(write_story) -> None:
     # Seen: the first goto was dropped silently and only "unreachable scene" errors appeared elsewhere.
-    root = write_story({"scenes.yaml": SCENES.replace("        goto: b\n", "        goto: c\n        goto: b\n") + OTHER_END})
+    root = write_story(
+        {"scenes.yaml": SCENES.replace("        goto: b\n", "        goto: c\n        goto: b\n") + OTHER_END}
+    )
     problems = found(root)
     assert problems[0][:4] == ("scenes.yaml", 7, 9, "error")
     assert "key 'goto' appears twice in one mapping (first at line 6)" in problems[0][4]
@@ -80,7 +82,9 @@ def test_quoted_words_are_plain_text(write_story) -> None:
 def test_unquoted_off_as_a_declared_value_is_a_warning_at_the_declaration(write_story) -> None:
     # Seen: `mood: off` was read as a flag; errors appeared at each use, never at the declaration.
     manifest = "story:\n  title: T\n  start: a\n  variables:\n    lamp: off\n"
-    root = write_story({"scenes.yaml": SCENES.replace("      - text: Go\n", "      - text: Go\n        if: not lamp\n")}, manifest)
+    root = write_story(
+        {"scenes.yaml": SCENES.replace("      - text: Go\n", "      - text: Go\n        if: not lamp\n")}, manifest
+    )
     ((name, line, col, severity, message),) = found(root)
     assert (name, line, col, severity) == ("story.yaml", 5, 11, "warning")
     assert "write false for a flag, or quote it: 'off'" in message
@@ -88,7 +92,9 @@ def test_unquoted_off_as_a_declared_value_is_a_warning_at_the_declaration(write_
 
 @pytest.mark.parametrize("spot", ["give: [on]", "set: {flag: yes}"])
 def test_words_in_effects(write_story, spot: str) -> None:
-    root = write_story({"scenes.yaml": SCENES.replace("        goto: b\n", f"        goto: b\n        effects:\n          {spot}\n")})
+    root = write_story(
+        {"scenes.yaml": SCENES.replace("        goto: b\n", f"        goto: b\n        effects:\n          {spot}\n")}
+    )
     problems = found(root)
     severity = "error" if spot.startswith("give") else "warning"
     assert [p[3] for p in problems if "YAML 1.1" in p[4]] == [severity]

@@ -830,9 +830,7 @@ class _Builder:
             yield Effect(verb, var, item)
 
     def names(self, raw: Any, loc: SourceLoc, verb: str) -> list[str]:
-        if isinstance(raw, list) and any(
-            [self.yaml11_word(raw, i, f"'{verb}' takes names") for i in range(len(raw))]
-        ):
+        if isinstance(raw, list) and any([self.yaml11_word(raw, i, f"'{verb}' takes names") for i in range(len(raw))]):
             return []
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             self.problems.error(loc, f"'{verb}' takes a list of names, e.g. {verb}: [pistol], not {_kind(raw)}", "type")

@@ -136,11 +136,7 @@ class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
                 if k in mapping:
                     self._note_duplicate(node, key_node, k)
                 mapping[k] = self._plain(value_node, memo, depth + 1)
-                if (
-                    type(value_node) is yaml.ScalarNode
-                    and not value_node.style
-                    and _is_yaml11_word(value_node.value)
-                ):
+                if type(value_node) is yaml.ScalarNode and not value_node.style and _is_yaml11_word(value_node.value):
                     self._note_word(mapping, k, value_node)
             return mapping
         try:

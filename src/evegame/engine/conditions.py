@@ -5,13 +5,14 @@ Grammar (lowest precedence first)::
     expr    := or
     or      := and ("or" and)*
     and     := not ("and" not)*
-    not     := "not" not | compare
-    compare := atom (("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in") atom)?
-    atom    := INT | "-" INT | "true" | "false" | STRING | NAME | NAME "(" NAME ")" | "(" expr ")"
+    not     := "not" not | binary(COMPARE)
+    binary(L) := binary(L+1) (OP_L binary(L+1))*      # one COMPARE operator at most: no chains
+    atom    := INT | "-" INT | "true" | "false" | STRING | NAME | FUNC "(" args ")" | "(" expr ")"
 
-Functions: ``seen(scene_id)`` (bool: visited before) and ``visits(scene_id)`` (int).
-Conditions are compiled to nested closures over the variables and visit counts;
-story text never reaches Python's ``eval``.
+The binary operators OP_L of each precedence level and the functions FUNC, with
+their type rules and evaluators, are the tables of ``operators``; this module
+only reads them. Conditions are compiled to nested closures over the variables
+and visit counts; story text never reaches Python's ``eval``.
 """
 
 from __future__ import annotations
@@ -21,26 +22,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .operators import COMPARE, FUNCTIONS, KEYWORDS, OPERATORS, SCENE, SYMBOLS, TypeRuleError
+from .values import TYPE_WORDS, type_name
+
 Evaluator = Callable[[Mapping[str, Any], Mapping[str, int]], Any]
 
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<int>\d+)
       | (?P<str>'[^']*'|"[^"]*")
-      | (?P<op>==|!=|<=|>=|<|>|\(|\)|-)
+      | (?P<op>"""
+    + "|".join(re.escape(s) for s in (*SYMBOLS, "(", ")", ",", "-"))
+    + r""")
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
       | (?P<bad>\S)
     )""",
     re.VERBOSE,
 )
-KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 # Limits that keep parsing, checking and evaluating (all recursive) far from Python's
 # recursion limit, whatever a story file holds; real conditions are a few words long.
 MAX_TOKENS = 256
 MAX_NESTING = 32
 MAX_DIGITS = 18
-FUNCTIONS = {"seen": "bool", "visits": "int"}
-COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+LEVELS = sorted({op.level for op in OPERATORS.values()})
+_BY_LEVEL = {level: {s for s, op in OPERATORS.items() if op.level == level} for level in LEVELS}
 
 
 class ConditionError(ValueError):
@@ -102,8 +107,11 @@ class Var(Node):
 
 @dataclass(frozen=True)
 class Call(Node):
+    """A function call: ``arg`` is the scene id of a scene function, ``args`` the expressions of others."""
+
     func: str
-    arg: str
+    arg: str = ""
+    args: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,10 @@ class BoolOp(Node):
 
 
 @dataclass(frozen=True)
-class Compare(Node):
-    op: str  # comparison, "in" or "not in"
+class Binary(Node):
+    """A binary operator of ``operators.OPERATORS``: a comparison, ``in``/``not in``, arithmetic."""
+
+    op: str
     left: Node
     right: Node
 
@@ -177,21 +187,36 @@ class _Parser:
             node = Not(tok.offset, self.parse_not())
             self.depth -= 1
             return node
-        return self.parse_compare()
+        return self.parse_binary(0)
 
-    def parse_compare(self) -> Node:
-        left = self.parse_atom()
-        tok = self.tok
-        if tok.kind == "op" and tok.text in COMPARISONS:
+    def operator_here(self, level: int) -> str | None:
+        """The operator of precedence ``level`` at the current token (consumed), if any."""
+        tok, symbols = self.tok, _BY_LEVEL[LEVELS[level]]
+        if tok.kind == "op" and tok.text in symbols:
             self.next()
-            return Compare(tok.offset, tok.text, left, self.parse_atom())
-        if self.is_word("in"):
+            return tok.text
+        if tok.kind == "name" and tok.text in symbols:
             self.next()
-            return Compare(tok.offset, "in", left, self.parse_atom())
-        if self.is_word("not") and self.tokens[self.i + 1].text == "in":
-            self.i += 2
-            return Compare(tok.offset, "not in", left, self.parse_atom())
-        return left
+            return tok.text
+        if tok.kind == "name" and tok.text == "not":
+            word = f"not {self.tokens[self.i + 1].text}"
+            if word in symbols:
+                self.i += 2
+                return word
+        return None
+
+    def parse_binary(self, level: int) -> Node:
+        if level == len(LEVELS):
+            return self.parse_atom()
+        node = self.parse_binary(level + 1)
+        while True:
+            tok = self.tok
+            symbol = self.operator_here(level)
+            if symbol is None:
+                return node
+            node = Binary(tok.offset, symbol, node, self.parse_binary(level + 1))
+            if LEVELS[level] == COMPARE:
+                return node
 
     def parse_atom(self) -> Node:
         tok = self.next()
@@ -222,39 +247,36 @@ class _Parser:
         raise ConditionError(f"expected a value, found {tok.text!r}", tok.offset)
 
     def parse_call(self, name: Token) -> Node:
-        if name.text not in FUNCTIONS:
+        func = FUNCTIONS.get(name.text)
+        if func is None:
             known = ", ".join(f"{f}()" for f in FUNCTIONS)
             raise ConditionError(f"unknown function {name.text!r} (known: {known})", name.offset)
         self.next()  # (
-        arg = self.next()
-        if arg.kind not in ("name", "int"):
-            raise ConditionError(f"{name.text}() takes a scene id", arg.offset)
-        scene, end = arg.text, arg.offset + len(arg.text)
-        while self.tok.kind in ("name", "int") and self.tok.offset == end:  # an id that starts with a digit: 20, 0r
-            scene += self.tok.text
-            end += len(self.next().text)
+        if func.args == (SCENE,):
+            arg = self.next()
+            if arg.kind not in ("name", "int"):
+                raise ConditionError(f"{name.text}() takes a scene id", arg.offset)
+            scene, end = arg.text, arg.offset + len(arg.text)
+            while self.tok.kind in ("name", "int") and self.tok.offset == end:  # an id that starts with a digit: 20, 0r
+                scene += self.tok.text
+                end += len(self.next().text)
+            if self.tok.text != ")":
+                raise ConditionError("missing ')'", self.tok.offset)
+            self.next()
+            return Call(name.offset, name.text, scene)
+        self.nest(name)
+        args = [self.parse_or()]
+        while self.tok.text == ",":
+            self.next()
+            args.append(self.parse_or())
         if self.tok.text != ")":
             raise ConditionError("missing ')'", self.tok.offset)
         self.next()
-        return Call(name.offset, name.text, scene)
+        self.depth -= 1
+        return Call(name.offset, name.text, "", tuple(args))
 
 
 # --- type checking -------------------------------------------------------------
-
-
-def type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, list):
-        return "list"
-    return type(value).__name__
-
-
-_TYPE_WORDS = {"bool": "a flag", "int": "a number", "str": "a string", "list": "a list"}
 
 
 class _Checker:
@@ -273,10 +295,22 @@ class _Checker:
             self.variables.add(node.name)
             return self.types[node.name]
         if isinstance(node, Call):
-            if self.scene_exists is not None and not self.scene_exists(node.arg):
-                raise ConditionError(f"{node.func}() names unknown scene {node.arg!r}", node.offset)
-            self.scenes.add(node.arg)
-            return FUNCTIONS[node.func]
+            func = FUNCTIONS[node.func]
+            if func.args == (SCENE,):
+                if self.scene_exists is not None and not self.scene_exists(node.arg):
+                    raise ConditionError(f"{node.func}() names unknown scene {node.arg!r}", node.offset)
+                self.scenes.add(node.arg)
+                return func.result
+            if len(node.args) != len(func.args):
+                raise ConditionError(f"{node.func}() takes {len(func.args)} argument(s)", node.offset)
+            for arg, want in zip(node.args, func.args, strict=True):
+                found = self.check(arg)
+                if found != want:
+                    raise ConditionError(
+                        f"{node.func}() needs {TYPE_WORDS.get(want, want)}, not {TYPE_WORDS.get(found, found)}",
+                        arg.offset,
+                    )
+            return func.result
         if isinstance(node, Not):
             self.expect(node.operand, "bool", "'not'")
             return "bool"
@@ -284,22 +318,12 @@ class _Checker:
             self.expect(node.left, "bool", f"'{node.op}'")
             self.expect(node.right, "bool", f"'{node.op}'")
             return "bool"
-        assert isinstance(node, Compare)
+        assert isinstance(node, Binary)
         left, right = self.check(node.left), self.check(node.right)
-        if node.op in ("in", "not in"):
-            if right != "list":
-                raise ConditionError(f"'{node.op}' needs a list on its right, not {_TYPE_WORDS[right]}", node.offset)
-            if left != "str":
-                raise ConditionError(f"'{node.op}' looks for a string in a list, not {_TYPE_WORDS[left]}", node.offset)
-        elif node.op in ("==", "!="):
-            if left != right:
-                raise ConditionError(
-                    f"cannot compare {_TYPE_WORDS[left]} with {_TYPE_WORDS[right]} using '{node.op}'", node.offset
-                )
-        elif left != "int" or right != "int":
-            bad = left if left != "int" else right
-            raise ConditionError(f"'{node.op}' compares numbers, not {_TYPE_WORDS[bad]}", node.offset)
-        return "bool"
+        try:
+            return OPERATORS[node.op].check(left, right)
+        except TypeRuleError as exc:
+            raise ConditionError(str(exc), node.offset) from None
 
     def expect(self, node: Node, wanted: str, where: str) -> None:
         found = self.check(node)
@@ -307,21 +331,10 @@ class _Checker:
             hint = ""
             if found == "int" and isinstance(node, Var):
                 hint = f" (did you mean '{node.name} > 0'?)"
-            raise ConditionError(f"{where} needs a true/false value, not {_TYPE_WORDS[found]}{hint}", node.offset)
+            raise ConditionError(f"{where} needs a true/false value, not {TYPE_WORDS[found]}{hint}", node.offset)
 
 
 # --- compilation -----------------------------------------------------------------
-
-_CMP: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "in": lambda a, b: a in b,
-    "not in": lambda a, b: a not in b,
-}
 
 
 def _compile(node: Node) -> Evaluator:
@@ -332,17 +345,19 @@ def _compile(node: Node) -> Evaluator:
         name = node.name
         return lambda v, s: v[name]
     if isinstance(node, Call):
-        scene = node.arg
-        if node.func == "seen":
-            return lambda v, s: s.get(scene, 0) > 0
-        return lambda v, s: s.get(scene, 0)
+        func = FUNCTIONS[node.func].evaluate
+        if not node.args:
+            scene = node.arg
+            return lambda v, s: func(s.get(scene, 0))
+        args = [_compile(a) for a in node.args]
+        return lambda v, s: func(*(a(v, s) for a in args))
     if isinstance(node, Not):
         inner = _compile(node.operand)
         return lambda v, s: not inner(v, s)
     if isinstance(node, BoolOp):
         return _compile_chain(node)
-    assert isinstance(node, Compare)
-    op = _CMP[node.op]
+    assert isinstance(node, Binary)
+    op = OPERATORS[node.op].evaluate
     # Fast paths for the common shapes "var OP literal" and "literal in var".
     if isinstance(node.left, Var) and isinstance(node.right, Lit):
         name, const = node.left.name, node.right.value
@@ -403,7 +418,7 @@ def _compile_chain(node: BoolOp) -> Evaluator:
 def _listed(node: Node) -> tuple[str, str] | None:
     """(list variable, ``in`` or ``not in``) of a test ``'name' in list``; None for any other node."""
     if (
-        isinstance(node, Compare)
+        isinstance(node, Binary)
         and node.op in ("in", "not in")
         and isinstance(node.left, Lit)
         and isinstance(node.right, Var)
@@ -464,5 +479,5 @@ def parse_condition(
         hint = ""
         if result == "int" and isinstance(tree, Var):
             hint = f" (did you mean '{tree.name} > 0'?)"
-        raise ConditionError(f"a condition must be true or false, not {_TYPE_WORDS[result]}{hint}", 0)
+        raise ConditionError(f"a condition must be true or false, not {TYPE_WORDS[result]}{hint}", 0)
     return Condition(source, tree, frozenset(checker.variables), frozenset(checker.scenes), _compile(tree))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .effects import compile_effects, compile_entry, unlocks_by_scene
 from .errors import ChoiceError
 from .gcpause import gc_paused
 from .loader import read_story
@@ -60,10 +61,7 @@ class Game:
         self.notices: list[str] = []
         self.state = GameState.initial(story)
         self._undo: list[GameState] = []
-        self._unlocks_by_scene: dict[str, list[str]] = {}
-        for entry in story.codex.values():
-            if entry.unlocked_by:
-                self._unlocks_by_scene.setdefault(entry.unlocked_by, []).append(entry.id)
+        self._unlocks_by_scene = unlocks_by_scene(story)
         self._model = _Model()
         with gc_paused():
             self.machine: SceneMachine = build_machine(
@@ -249,25 +247,21 @@ class Game:
         return lambda: condition(self.state.variables, self.state.visits)
 
     def _apply_choice(self, choice: Choice) -> Callable[[], None]:
-        effects = choice.effects
+        appliers = compile_effects(choice.effects)
 
         def apply() -> None:
-            for effect in effects:
-                self.state.apply(effect)
+            state = self.state
+            for effect in appliers:
+                effect(state.variables, state.codex)
 
         return apply
 
     def _enter_scene(self, scene: Scene) -> Callable[[], None]:
-        sid, effects, unlocks = scene.id, scene.on_enter, self._unlocks_by_scene.get(scene.id, ())
+        sid, entry = scene.id, compile_entry(scene.id, scene.on_enter, self._unlocks_by_scene.get(scene.id, ()))
 
         def enter() -> None:
             state = self.state
             state.scene = sid
-            state.visits[sid] = state.visits.get(sid, 0) + 1
-            for effect in effects:
-                state.apply(effect)
-            for cid in unlocks:
-                if cid not in state.codex:
-                    state.codex.append(cid)
+            entry(state.variables, state.visits, state.codex)
 
         return enter

@@ -13,18 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, validate
-from .conditions import Condition, ConditionError, parse_condition, type_name
+from .conditions import Condition, ConditionError, parse_condition
+from .effects import EFFECT_KEYS, declared_var, parse_block
 from .errors import Problem, StoryError
 from .gcpause import gc_paused
 from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
+from .operators import FUNCTIONS, KEYWORDS
 from .problems import Problems, did_you_mean
 from .render import INTERPOLATION
+from .values import TYPE_WORDS, describe, type_name
 from .yamlsource import Key, Within, YamlFileError, decode, parse_noting
 
 ID_RE = re.compile(r"[a-z0-9_]+\Z")
 VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
-RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits"}
+RESERVED = KEYWORDS | set(FUNCTIONS)
 
 MANIFEST_KEYS = {
     "id",
@@ -43,7 +46,6 @@ ACHIEVEMENT_KEYS = {"id", "title", "description", "if"}
 SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
 CHOICE_KEYS = {"id", "text", "goto", "if", "effects"}
 CODEX_KEYS = {"id", "title", "text", "category", "unlocked_by"}
-EFFECT_KEYS = {"set", "add", "give", "take", "into", "from", "unlock"}
 STATUS_KEYS = {"var", "label", "if"}
 TOP_KEYS = {"story", "scenes", "codex"}
 
@@ -201,7 +203,7 @@ class _Builder:
             if not isinstance(value, dict):
                 self.problems.error(
                     loc,
-                    f"a story file is a mapping with 'story:', 'scenes:' or 'codex:', not {_kind(value)}",
+                    f"a story file is a mapping with 'story:', 'scenes:' or 'codex:', not {describe(value)}",
                     "structure",
                 )
                 continue
@@ -262,12 +264,12 @@ class _Builder:
                 if items is None:
                     continue
                 if not isinstance(items, list):
-                    self.problems.error(loc, f"'{key}' must be a list, not {_kind(items)}", "type")
+                    self.problems.error(loc, f"'{key}' must be a list, not {describe(items)}", "type")
                     continue
                 for i, item in enumerate(items):
                     iloc = loc.child(i)
                     if not isinstance(item, dict):
-                        self.problems.error(iloc, f"{what} must be a mapping, not {_kind(item)}", "type")
+                        self.problems.error(iloc, f"{what} must be a mapping, not {describe(item)}", "type")
                         continue
                     sink.append((item, iloc))
 
@@ -275,7 +277,7 @@ class _Builder:
         codex_ids = self.collect_ids(raw_codex, "codex entry")
         scene_exists = (lambda _sid: True) if self.incomplete else scene_ids.__contains__
         self._scene_ids = scene_ids
-        self._codex_ids = codex_ids
+        self.codex_ids = codex_ids
 
         scenes: dict[str, Scene] = {}
         for raw, loc in raw_scenes:
@@ -332,7 +334,7 @@ class _Builder:
 
     def mapping(self, value: Any, loc: SourceLoc, keys: set[str], what: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.problems.error(loc, f"{what} must be a mapping, not {_kind(value)}", "type")
+            self.problems.error(loc, f"{what} must be a mapping, not {describe(value)}", "type")
             return None
         for key in value:
             if key not in keys:
@@ -353,7 +355,7 @@ class _Builder:
             return None
         if not isinstance(value, str):
             hint = " (YAML reads true/false as a flag: put the text in quotes)" if isinstance(value, bool) else ""
-            self.problems.error(loc.child(key), f"{key!r} must be a string, not {_kind(value)}{hint}", "type")
+            self.problems.error(loc.child(key), f"{key!r} must be a string, not {describe(value)}{hint}", "type")
             return None
         return value
 
@@ -418,7 +420,7 @@ class _Builder:
             return out
         if not isinstance(raw, dict):
             self.problems.error(
-                loc, f"'variables' must be a mapping of names to starting values, not {_kind(raw)}", "type"
+                loc, f"'variables' must be a mapping of names to starting values, not {describe(raw)}", "type"
             )
             return out
         for name, value in raw.items():
@@ -440,7 +442,7 @@ class _Builder:
             if kind not in ("int", "bool", "str", "list"):
                 self.problems.error(
                     loc.child(name),
-                    f"variable {name!r} must start as a number, true/false, a string or a list, not {_kind(value)}",
+                    f"variable {name!r} must start as a number, true/false, a string or a list, not {describe(value)}",
                     "type",
                 )
                 continue
@@ -453,11 +455,11 @@ class _Builder:
         if "inventory" not in m:
             self.inventory = "items" if self.types.get("items") == "list" else None
             return
-        name = self.var_of(m["inventory"], loc.child("inventory"), "inventory")
+        name = declared_var(self, m["inventory"], loc.child("inventory"), "inventory")
         if name is not None and self.types[name] != "list":
             self.problems.error(
                 loc.child("inventory"),
-                f"inventory must name a list variable; {name!r} is {_WORD[self.types[name]]}",
+                f"inventory must name a list variable; {name!r} is {TYPE_WORDS[self.types[name]]}",
                 "type",
             )
             name = None
@@ -478,7 +480,7 @@ class _Builder:
         choices: list[Choice] = []
         raw_choices = raw.get("choices")
         if raw_choices is not None and not isinstance(raw_choices, list):
-            self.problems.error(loc.child("choices"), f"'choices' must be a list, not {_kind(raw_choices)}", "type")
+            self.problems.error(loc.child("choices"), f"'choices' must be a list, not {describe(raw_choices)}", "type")
             raw_choices = None
         seen_keys: set[str] = set()
         for i, rc in enumerate(raw_choices or []):
@@ -522,7 +524,7 @@ class _Builder:
             self.check_interpolation(raw, tloc)
             return (Paragraph(raw),)
         if not isinstance(raw, list):
-            self.problems.error(tloc, f"'text' must be a string or a list of paragraphs, not {_kind(raw)}", "type")
+            self.problems.error(tloc, f"'text' must be a string or a list of paragraphs, not {describe(raw)}", "type")
             return ()
         out = []
         for i, para in enumerate(raw):
@@ -573,7 +575,7 @@ class _Builder:
             )
             return None
         if not isinstance(source, str):
-            self.problems.error(cloc, f"'if' must be a condition string, not {_kind(source)}", "type")
+            self.problems.error(cloc, f"'if' must be a condition string, not {describe(source)}", "type")
             return None
         cached = self._conditions.get(source)
         if cached is not None:
@@ -614,7 +616,7 @@ class _Builder:
         if text is None or goto is None:
             return None
         key = cid or f"choice_{index + 1}"
-        return Choice(key, text, goto, cond, effects, loc, explicit_id=cid is not None)
+        return Choice(key, text, goto, cond, effects, loc)
 
     def parse_codex(
         self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]
@@ -639,7 +641,7 @@ class _Builder:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.problems.error(loc, f"'status' must be a list of {{var, label}}, not {_kind(raw)}", "type")
+            self.problems.error(loc, f"'status' must be a list of {{var, label}}, not {describe(raw)}", "type")
             return []
         out = []
         for i, item in enumerate(raw):
@@ -665,7 +667,7 @@ class _Builder:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.problems.error(loc, f"'achievements' must be a list of {{id, title, if}}, not {_kind(raw)}", "type")
+            self.problems.error(loc, f"'achievements' must be a list of {{id, title, if}}, not {describe(raw)}", "type")
             return []
         out: list[Achievement] = []
         seen: set[str] = set()
@@ -690,7 +692,7 @@ class _Builder:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            self.problems.error(loc, f"'endings' must map ending names to titles, not {_kind(raw)}", "type")
+            self.problems.error(loc, f"'endings' must map ending names to titles, not {describe(raw)}", "type")
             return {}
         out = {}
         for name, title in raw.items():
@@ -698,7 +700,9 @@ class _Builder:
                 continue
             if not isinstance(title, str):
                 self.problems.error(
-                    loc.child(str(name)), f"the title of ending {name!r} must be a string, not {_kind(title)}", "type"
+                    loc.child(str(name)),
+                    f"the title of ending {name!r} must be a string, not {describe(title)}",
+                    "type",
                 )
                 continue
             out[str(name)] = title
@@ -718,145 +722,8 @@ class _Builder:
 
     def parse_effect_block(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
         e = self.mapping(raw, loc, EFFECT_KEYS, "effects")
-        if e is None:
-            return
-        for key in ("into", "from"):
-            if key in e:
-                verb = "give" if key == "into" else "take"
-                if verb not in e:
-                    self.problems.error(
-                        loc.child(Key(key)),
-                        f"'{key}' names the list for '{verb}', but there is no '{verb}' here",
-                        "effect",
-                    )
-        if "set" in e:
-            yield from self.parse_set(e["set"], loc.child("set"))
-        if "add" in e:
-            yield from self.parse_add(e["add"], loc.child("add"))
-        for verb, key in (("give", "into"), ("take", "from")):
-            if verb in e:
-                yield from self.parse_give_take(verb, e[verb], e.get(key), loc, key)
-        if "unlock" in e:
-            ids = self.names(e["unlock"], loc.child("unlock"), "unlock")
-            for i, cid in enumerate(ids):
-                if cid not in self._codex_ids:
-                    self.ref_error(
-                        loc.child("unlock", i) if isinstance(e["unlock"], list) else loc.child("unlock"),
-                        f"unlock names unknown codex entry {cid!r}{did_you_mean(cid, self._codex_ids)}",
-                        "goto",
-                    )
-                yield Effect("unlock", "", cid)
-
-    def var_of(self, name: Any, loc: SourceLoc, verb: str) -> str | None:
-        if not isinstance(name, str) or name not in self.types:
-            self.problems.error(
-                loc, f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), self.types)}", "undeclared"
-            )
-            return None
-        return name
-
-    def parse_set(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
-        if not isinstance(raw, dict):
-            self.problems.error(
-                loc, f"'set' takes a mapping of variables to values, e.g. set: {{flag: true}}, not {_kind(raw)}", "type"
-            )
-            return
-        for name, value in raw.items():
-            var = self.var_of(name, loc.child(Key(str(name))), "set")
-            if var is None:
-                continue
-            want, got = self.types[var], type_name(value)
-            if want == "str" and self.yaml11_word(raw, name, f"{var!r} is a string"):
-                continue
-            if got != want or (got == "list" and not all(isinstance(v, str) for v in value)):
-                self.problems.error(
-                    loc.child(name), f"type mismatch: {var!r} is {_WORD[want]}, cannot set it to {_kind(value)}", "type"
-                )
-                continue
-            yield Effect("set", var, list(value) if want == "list" else value)
-
-    def parse_add(self, raw: Any, loc: SourceLoc) -> Iterator[Effect]:
-        if not isinstance(raw, dict):
-            self.problems.error(
-                loc,
-                f"'add' takes a mapping of number variables to amounts, e.g. add: {{coins: -1}}, not {_kind(raw)}",
-                "type",
-            )
-            return
-        for name, value in raw.items():
-            var = self.var_of(name, loc.child(Key(str(name))), "add")
-            if var is None:
-                continue
-            if self.types[var] != "int":
-                hint = " (use 'set' for flags, 'give'/'take' for lists)"
-                self.problems.error(
-                    loc.child(Key(str(name))),
-                    f"type mismatch: cannot add to {var!r}, which is {_WORD[self.types[var]]}{hint}",
-                    "type",
-                )
-                continue
-            if type_name(value) != "int":
-                self.problems.error(
-                    loc.child(name),
-                    f"type mismatch: 'add' needs a whole number for {var!r}, not {_kind(value)}",
-                    "type",
-                )
-                continue
-            yield Effect("add", var, value)
-
-    def parse_give_take(self, verb: str, raw: Any, target: Any, loc: SourceLoc, key: str) -> Iterator[Effect]:
-        names = self.names(raw, loc.child(verb), verb)
-        if target is None:
-            var = self.inventory
-            if var is None:
-                self.problems.error(
-                    loc.child(Key(verb)),
-                    f"'{verb}' needs '{key}: LIST' (no default list: declare 'items' or set the manifest's 'inventory')",
-                    "effect",
-                )
-                return
-        else:
-            var = self.var_of(target, loc.child(key), f"'{key}'")
-            if var is None:
-                return
-            if self.types[var] != "list":
-                self.problems.error(
-                    loc.child(key),
-                    f"type mismatch: '{key}' needs a list variable, {var!r} is {_WORD[self.types[var]]}",
-                    "type",
-                )
-                return
-        for item in names:
-            yield Effect(verb, var, item)
-
-    def names(self, raw: Any, loc: SourceLoc, verb: str) -> list[str]:
-        if isinstance(raw, list) and any([self.yaml11_word(raw, i, f"'{verb}' takes names") for i in range(len(raw))]):
-            return []
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            self.problems.error(loc, f"'{verb}' takes a list of names, e.g. {verb}: [pistol], not {_kind(raw)}", "type")
-            return []
-        return raw
-
-
-_WORD = {"bool": "a flag", "int": "a number", "str": "a string", "list": "a list"}
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    words = {
-        bool: "true/false",
-        int: "a number",
-        float: "a decimal number",
-        str: "a string",
-        list: "a list",
-        dict: "a mapping",
-    }
-    word = words.get(type(value), type(value).__name__)
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        shown = repr(value) if len(repr(value)) < 30 else repr(value)[:27] + "...'"
-        return f"{word} {shown}"
-    return word
+        if e is not None:
+            yield from parse_block(self, e, loc)
 
 
 def _slug(title: str) -> str:

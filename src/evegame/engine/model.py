@@ -40,9 +40,9 @@ class SourceLoc(tuple):
 
 @dataclass(frozen=True)
 class Effect:
-    """One change to the game state: set, add, give, take or unlock."""
+    """One change to the game state; its kind (``op``) is defined in ``effects.EFFECTS``."""
 
-    op: str  # "set" | "add" | "give" | "take" | "unlock"
+    op: str  # the name of its kind in effects.EFFECTS
     var: str  # the variable (for give/take: the list; for unlock: "")
     value: Any  # new value, amount, item name or codex id
 
@@ -61,7 +61,6 @@ class Choice:
     condition: Condition | None
     effects: tuple[Effect, ...]
     loc: SourceLoc
-    explicit_id: bool = False
 
 
 @dataclass(frozen=True)

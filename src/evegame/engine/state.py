@@ -6,9 +6,10 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import type_name
+from .effects import apply_effect
 from .errors import SaveError
 from .model import Effect, Story, Value
+from .values import type_name
 
 
 @dataclass
@@ -35,22 +36,8 @@ class GameState:
         )
 
     def apply(self, effect: Effect) -> None:
-        """Apply one effect. Lists keep one copy of each name; take of a missing name is a no-op."""
-        op, var, value = effect.op, effect.var, effect.value
-        if op == "add":
-            self.variables[var] += value  # type: ignore[operator]
-        elif op == "set":
-            self.variables[var] = list(value) if isinstance(value, list) else value
-        elif op == "give":
-            items = self.variables[var]
-            if value not in items:  # type: ignore[operator]
-                self.variables[var] = [*items, value]  # type: ignore[misc]
-        elif op == "take":
-            items = self.variables[var]
-            if value in items:  # type: ignore[operator]
-                self.variables[var] = [i for i in items if i != value]  # type: ignore[union-attr]
-        elif op == "unlock" and value not in self.codex:
-            self.codex.append(value)
+        """Apply one effect (its rule is in ``effects.EFFECTS``)."""
+        apply_effect(effect, self.variables, self.codex)
 
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy of the state."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterable
 
+from .effects import changes_variable
 from .model import Effect, Scene, SourceLoc, Story
 from .problems import Problems
 from .render import INTERPOLATION
@@ -96,7 +97,7 @@ def _warnings(story: Story, problems: Problems) -> None:
     changed: set[str] = set()
     unlocked: set[str] = set()
     for effect in all_effects(story):
-        if effect.op == "unlock":
+        if not changes_variable(effect):
             unlocked.add(effect.value)
         else:
             used.add(effect.var)

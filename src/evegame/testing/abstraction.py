@@ -28,7 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.conditions import BoolOp, Call, Compare, Lit, Node, Not, Var
+from ..engine.conditions import Binary, BoolOp, Call, Lit, Node, Not, Var
+from ..engine.effects import EFFECTS, SlotChange
+from ..engine.model import Effect
+from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE, Threshold
 from .sim import Move, Table
 
 CUT_LIMIT = 256  # more cut points than this at one scene: keep the number whole
@@ -36,17 +39,12 @@ WIDEN_AFTER = 12  # a scene's range of a number grown this often: widened to inf
 INF = float("inf")
 
 INT, LIST, WHOLE = "int", "list", "whole"
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
-def _cuts(op: str, c: int) -> tuple[int, ...]:
-    """The values where ``x OP c`` can change truth, as cut points (x < cut | x >= cut)."""
-    if op in ("<", ">="):
-        return (c,)
-    if op in ("<=", ">"):
-        return (c + 1,)
-    return (c, c + 1)  # == and !=
+def _threshold(op: str) -> Threshold | None:
+    """How ``number OP constant`` reads the number (operators.OPERATORS), when it is a threshold."""
+    abstract = OPERATORS[op].abstract
+    return abstract if isinstance(abstract, Threshold) else None
 
 
 @dataclass
@@ -105,43 +103,52 @@ class Analysis:
     def _slot_of(self, node: Node) -> int | None:
         if isinstance(node, Var):
             return self.slot[node.name]
-        if isinstance(node, Call):
+        if isinstance(node, Call) and node.func in self.scene_functions:
             return self.counter_slot[node.arg]
         return None
 
+    scene_functions = frozenset(name for name, f in FUNCTIONS.items() if f.args == (SCENE,))
+
     def _observe(self, node: Node, obs: _Obs) -> None:
-        if isinstance(node, Compare):
+        """Record what ``node`` reads, as each operator's and function's abstract rule says."""
+        if isinstance(node, Binary):
             left, right = node.left, node.right
             ls, rs = self._slot_of(left), self._slot_of(right)
-            if node.op in ("in", "not in"):
+            abstract = OPERATORS[node.op].abstract
+            if abstract is MEMBERSHIP:
                 if isinstance(left, Lit) and rs is not None and self.kind[rs] == LIST:
                     obs.names.setdefault(rs, set()).add(left.value)
                     return
-            elif isinstance(right, Lit) and ls is not None and self._numeric(left, ls):
-                obs.cuts.setdefault(ls, set()).update(_cuts(node.op, _num(right.value)))
-                return
-            elif isinstance(left, Lit) and rs is not None and self._numeric(right, rs):
-                obs.cuts.setdefault(rs, set()).update(_cuts(_FLIP[node.op], _num(left.value)))
-                return
+            elif isinstance(abstract, Threshold):
+                if isinstance(right, Lit) and ls is not None and self._numeric(left, ls):
+                    obs.cuts.setdefault(ls, set()).update(abstract.cuts(_num(right.value)))
+                    return
+                if isinstance(left, Lit) and rs is not None and self._numeric(right, rs):
+                    mirror = _threshold(abstract.mirror)
+                    assert mirror is not None
+                    obs.cuts.setdefault(rs, set()).update(mirror.cuts(_num(left.value)))
+                    return
             for side, slot in ((left, ls), (right, rs)):
                 if slot is not None:
                     obs.whole.add(slot)
                 elif not isinstance(side, Lit):
                     self._observe(side, obs)
             return
-        if isinstance(node, Call):
+        if isinstance(node, Call) and node.func in self.scene_functions:
             slot = self.counter_slot[node.arg]
-            if node.func == "seen":
-                obs.cuts.setdefault(slot, set()).add(1)
+            compared = FUNCTIONS[node.func].abstract
+            if compared is not None:  # seen(s): the count compared with a constant
+                threshold = _threshold(compared[0])
+                assert threshold is not None
+                obs.cuts.setdefault(slot, set()).update(threshold.cuts(compared[1]))
             else:
                 obs.whole.add(slot)
             return
         if isinstance(node, Var):
             obs.whole.add(self.slot[node.name])
             return
-        for value in vars(node).values():
-            if isinstance(value, Node):
-                self._observe(value, obs)
+        for child in _children(node):
+            self._observe(child, obs)
 
     def _numeric(self, node: Node, slot: int) -> bool:
         """A number or a visit count (seen() included) compared with a constant."""
@@ -154,17 +161,18 @@ class Analysis:
         shift: list[int | None] = [0] * n
         const: list[Any] = [None] * n
         killed: list[frozenset[str] | None] = [frozenset()] * n
-        for op, var, value in (*move.effects, *self.table.on_enter[move.goto]):
-            i = self.slot[var]
-            if op == "add":
-                if shift[i] is None:
-                    const[i] += value
-                else:
-                    shift[i] = shift[i] + value  # type: ignore[operator]
-            elif op == "set":
-                shift[i], const[i], killed[i] = None, value, None
-            elif op in ("give", "take") and killed[i] is not None:
-                killed[i] = killed[i] | {value}  # type: ignore[operator]
+        changes: dict[int, SlotChange] = {}
+        for effect in (*move.effects, *self.table.on_enter[move.goto]):
+            i = self.slot[effect.var]
+            abstract = EFFECTS[effect.op].abstract
+            assert abstract is not None  # the table keeps only effects on variables
+            changes[i] = abstract(changes.get(i, SlotChange()), effect.value)
+        for i, change in changes.items():
+            if change.whole:
+                self.kind[i] = WHOLE
+                shift[i] = None
+            else:
+                shift[i], const[i], killed[i] = change.shift, change.const, change.killed
         sid = self.table.ids[move.goto]
         if sid in self.counter_slot:
             j = self.counter_slot[sid]
@@ -184,28 +192,36 @@ class Analysis:
         negate = False
         if isinstance(node, Not):
             node, negate = node.operand, True
-        if isinstance(node, Call) and node.func == "seen":
-            bound = (-INF, 0) if negate else (1, INF)
-            self._narrow(out, self.counter_slot[node.arg], bound)
+        if isinstance(node, Call) and node.func in self.scene_functions:
+            compared = FUNCTIONS[node.func].abstract
+            if compared is None:
+                return
+            threshold = _threshold(compared[0])
+            assert threshold is not None
+            if negate:
+                threshold = _threshold(threshold.negation)
+                assert threshold is not None
+            bound = threshold.bound(compared[1])
+            if bound is not None:
+                self._narrow(out, self.counter_slot[node.arg], bound)
             return
-        if not isinstance(node, Compare) or node.op in ("in", "not in"):
+        if not isinstance(node, Binary):
             return
-        left, right, op = node.left, node.right, node.op
+        threshold = _threshold(node.op)
+        if threshold is None:
+            return
+        left, right = node.left, node.right
         if isinstance(left, Lit):
-            left, right, op = right, left, _FLIP[op]
+            left, right = right, left
+            threshold = _threshold(threshold.mirror)
+            assert threshold is not None
         slot = self._slot_of(left)
         if slot is None or not isinstance(right, Lit) or self.kind[slot] != INT:
             return
         if negate:
-            op = _NEGATE[op]
-        c = _num(right.value)
-        bound = {
-            "<": (-INF, c - 1),
-            "<=": (-INF, c),
-            ">": (c + 1, INF),
-            ">=": (c, INF),
-            "==": (c, c),
-        }.get(op)
+            threshold = _threshold(threshold.negation)
+            assert threshold is not None
+        bound = threshold.bound(_num(right.value))
         if bound is not None:  # '!=' bounds nothing
             self._narrow(out, slot, bound)
 
@@ -250,11 +266,7 @@ class Analysis:
         value = self.defaults[slot]
         if slot >= len(self.variables):
             return value + (self.counters[slot - len(self.variables)] == self.table.ids[self.table.start])
-        ops = [
-            (op, tuple(v) if isinstance(v, list) else v)
-            for op, var, v in self.table.on_enter[self.table.start]
-            if var == self.variables[slot]
-        ]
+        ops = [_op(e) for e in self.table.on_enter[self.table.start] if e.var == self.variables[slot]]
         return _compose(ops, None)(value)
 
     def _solve_range(self, slot: int, scenes: int, out_edges: list[list[Edge]]) -> None:
@@ -381,12 +393,12 @@ class Analysis:
         Slots the choice leaves alone and whose canonical form the target keeps are left out.
         """
         target = move.goto
-        ops: dict[int, list[tuple[str, Any]]] = {}
-        for op, var, value in (*move.effects, *self.table.on_enter[target]):
-            ops.setdefault(self.slot[var], []).append((op, tuple(value) if isinstance(value, list) else value))
+        ops: dict[int, list[tuple[Callable[[Any, Any], Any], Any]]] = {}
+        for effect in (*move.effects, *self.table.on_enter[target]):
+            ops.setdefault(self.slot[effect.var], []).append(_op(effect))
         counter = self.counter_slot.get(self.table.ids[target])
         if counter is not None:
-            ops.setdefault(counter, []).append(("add", 1))
+            ops.setdefault(counter, []).append(_op(Effect("add", "", 1)))  # entering counts the visit
         canon = self._canon_of[target]
         out = []
         for slot in range(len(self.names)):
@@ -438,20 +450,34 @@ def _num(value: Any) -> int:
     return int(value)  # seen() compared with true/false: True -> 1
 
 
-def _compose(ops: list[tuple[str, Any]], canon: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """One slot's effects (GameState.apply on a single value), then its canonical form."""
+def _children(node: Node) -> list[Node]:
+    out: list[Node] = []
+    for value in vars(node).values():
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, tuple):
+            out.extend(v for v in value if isinstance(v, Node))
+    return out
+
+
+def _op(effect: Effect) -> tuple[Callable[[Any, Any], Any], Any]:
+    """An effect as (the engine's step rule, its value), lists as tuples (abstract values are hashable)."""
+    step = EFFECTS[effect.op].step
+    assert step is not None
+    value = effect.value
+    return step, tuple(value) if isinstance(value, list) else value
+
+
+def _compose(
+    ops: list[tuple[Callable[[Any, Any], Any], Any]], canon: Callable[[Any], Any] | None
+) -> Callable[[Any], Any]:
+    """One slot's effects (the engine's own step rules on a single value), then its canonical form."""
 
     def f(v: Any) -> Any:
-        for op, value in ops:
-            if op == "add":
-                v = v + value
-            elif op == "set":
-                v = value
-            elif op == "give":
-                if value not in v:
-                    v = (*v, value)
-            elif op == "take" and value in v:
-                v = tuple(i for i in v if i != value)
+        for step, value in ops:
+            v = step(v, value)
+        if type(v) is list:
+            v = tuple(v)
         return canon(v) if canon is not None else v
 
     return f

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.effects import EFFECTS, SlotChange
 from .abstraction import INT, LIST, Analysis
 
 WHOLE_INT_BITS = 40
@@ -123,7 +124,9 @@ def _string_values(an: Analysis) -> dict[int, set[str]]:
     table = an.table
     effects = [e for moves in table.moves for m in moves for e in m.effects]
     effects += [e for enter in table.on_enter for e in enter]
-    for op, var, value in effects:
-        if op == "set" and isinstance(value, str):
-            out.setdefault(an.slot[var], set()).add(value)
+    for effect in effects:
+        abstract = EFFECTS[effect.op].abstract
+        change = abstract(SlotChange(), effect.value) if abstract is not None else None
+        if change is not None and change.shift is None and isinstance(change.const, str):
+            out.setdefault(an.slot[effect.var], set()).add(change.const)
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model import Story
-from .sim import Table, apply
+from .sim import Table
 
 KINDS = ("exception", "dead_end", "step_bound")
 
@@ -83,17 +83,15 @@ class RandomReport:
 def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, keep: int) -> _Partial:
     """Play games ``first .. first+count-1``: the hot loop of random exploration.
 
-    Moves are plain tuples (evaluate, effects, goto, number); visit counts are kept
-    only for the scenes that conditions ask about; scene hits are summed afterwards
+    Moves are plain tuples (evaluate, apply, goto, number); effects and scene entry are
+    the engine's own compiled functions (``Table``); scene hits are summed afterwards
     from choice hits.
     """
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     choice_hits, endings_hit = out.choice_hits, out.endings
-    ids, endings, on_enter = table.ids, table.endings, table.on_enter
-    tracked = table.tracked_visits()
-    counted = [ids[i] if ids[i] in tracked else None for i in range(len(ids))]
+    ids, endings, entries = table.ids, table.endings, table.entries
     all_moves = [
-        tuple((m.condition.evaluate if m.condition else None, m.effects, m.goto, m.number) for m in moves)
+        tuple((m.condition.evaluate if m.condition else None, m.apply, m.goto, m.number) for m in moves)
         for moves in table.moves
     ]
     free = [all(m[0] is None for m in moves) for moves in all_moves]
@@ -106,14 +104,14 @@ def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, 
         for k in list_vars:
             variables[k] = list(initial[k])
         visits: dict[str, int] = {}
+        codex: list[str] = []
         trail: list[Any] = []  # the moves taken, for the path of a game that goes wrong
         cur = start
         kind = detail = ""
         try:
-            if counted[cur]:
-                visits[ids[cur]] = 1
-            for op, var, value in on_enter[cur]:
-                apply(variables, op, var, value)
+            entry = entries[cur]
+            if entry is not None:
+                entry(variables, visits, codex)
             steps = 0
             while True:
                 moves = all_moves[cur]
@@ -136,18 +134,12 @@ def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, 
                 move = moves[int(rand() * len(moves))]
                 trail.append(move)
                 choice_hits[move[3]] += 1
-                for op, var, value in move[1]:
-                    if op == "add":
-                        variables[var] += value
-                    else:
-                        apply(variables, op, var, value)
+                for apply in move[1]:
+                    apply(variables, codex)
                 cur = move[2]
-                sid = counted[cur]
-                if sid is not None:
-                    visits[sid] = visits.get(sid, 0) + 1
-                if on_enter[cur]:
-                    for op, var, value in on_enter[cur]:
-                        apply(variables, op, var, value)
+                entry = entries[cur]
+                if entry is not None:
+                    entry(variables, visits, codex)
                 steps += 1
         except Exception as exc:  # a story the checker passed but the rules cannot play
             kind, detail = "exception", f"{type(exc).__name__}: {exc}"

@@ -2,9 +2,9 @@
 
 The ``Game`` goes through the ``transitions`` machine on every choice, which
 costs tens of microseconds; explorers take millions of steps. ``Table`` holds
-the same rules as flat tuples (conditions, effects, targets, scene entry), and
-``apply`` is ``GameState.apply`` on a bare variables dict. Tests check that a
-walk through ``Table`` and through ``Game`` end in identical states.
+the same rules as flat tuples: conditions, targets, and the engine's own compiled
+effects and scene entries (``engine.effects.compile_effects``/``compile_entry``),
+so a step here applies exactly what ``Game`` applies, without the machine.
 """
 
 from __future__ import annotations
@@ -13,36 +13,26 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.conditions import Call, Condition, Node
+from ..engine.conditions import Condition
+from ..engine.effects import Applier, Entry, changes_variable, compile_effects, compile_entry
 from ..engine.model import Effect, Story
-
-
-def apply(variables: dict[str, Any], op: str, var: str, value: Any) -> None:
-    """``GameState.apply`` for the variables (codex unlocks are left to the caller)."""
-    if op == "add":
-        variables[var] += value
-    elif op == "set":
-        variables[var] = list(value) if isinstance(value, list) else value
-    elif op == "give":
-        items = variables[var]
-        if value not in items:
-            variables[var] = [*items, value]
-    elif op == "take":
-        items = variables[var]
-        if value in items:
-            variables[var] = [i for i in items if i != value]
 
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """A compiled choice: its scene, key, global number, condition, effects and target index."""
+    """A compiled choice: its scene, key, global number, condition, effects and target index.
+
+    ``effects`` are those that change variables (what the abstraction reads); ``apply``
+    is every effect of the choice, compiled by the engine.
+    """
 
     scene: int
     key: str
     number: int
     condition: Condition | None
-    effects: tuple[tuple[str, str, Any], ...]
+    effects: tuple[Effect, ...]
     goto: int
+    apply: tuple[Applier, ...]
 
 
 class Table:
@@ -54,7 +44,16 @@ class Table:
         self.index = {sid: i for i, sid in enumerate(self.ids)}
         self.start = self.index[story.start]
         self.endings: list[str | None] = [story.scenes[s].ending for s in self.ids]
-        self.on_enter: list[tuple[tuple[str, str, Any], ...]] = [_effects(story.scenes[s].on_enter) for s in self.ids]
+        self.on_enter: list[tuple[Effect, ...]] = [_effects(story.scenes[s].on_enter) for s in self.ids]
+        # Scene entry as the engine does it, minus what no condition reads (the codex, and the
+        # visit counts of scenes no seen()/visits() names); None where nothing is left to do.
+        tracked = self.tracked_visits_of(story)
+        self.entries: list[Entry | None] = [
+            compile_entry(s, _effects(story.scenes[s].on_enter), (), count=s in tracked)
+            if s in tracked or self.on_enter[i]
+            else None
+            for i, s in enumerate(self.ids)
+        ]
         self.moves: list[tuple[Move, ...]] = []
         self.choice_ids: list[tuple[str, str]] = []  # global number -> (scene id, choice key)
         for i, sid in enumerate(self.ids):
@@ -64,7 +63,15 @@ class Table:
                 number = len(self.choice_ids)
                 self.choice_ids.append((sid, choice.key))
                 moves.append(
-                    Move(i, choice.key, number, choice.condition, _effects(choice.effects), self.index[choice.goto])
+                    Move(
+                        i,
+                        choice.key,
+                        number,
+                        choice.condition,
+                        _effects(choice.effects),
+                        self.index[choice.goto],
+                        compile_effects(_effects(choice.effects)),
+                    )
                 )
             self.moves.append(tuple(() if scene.ending is not None else moves))
         self.ending_names = sorted(story.endings)
@@ -81,21 +88,12 @@ class Table:
 
     def tracked_visits(self) -> set[str]:
         """The scenes whose visit counts some choice condition reads (seen()/visits())."""
-        return {s for c in self.choice_conditions() for s in c.scenes}
+        return self.tracked_visits_of(self.story)
+
+    @staticmethod
+    def tracked_visits_of(story: Story) -> set[str]:
+        return {s for scene in story.scenes.values() for c in scene.choices if c.condition for s in c.condition.scenes}
 
 
-def _effects(effects: tuple[Effect, ...]) -> tuple[tuple[str, str, Any], ...]:
-    return tuple((e.op, e.var, e.value) for e in effects if e.op != "unlock")
-
-
-def calls(node: Node) -> list[Call]:
-    """Every ``seen()``/``visits()`` call in a condition's syntax tree."""
-    found: list[Call] = []
-    stack: list[Any] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Call):
-            found.append(n)
-        elif isinstance(n, Node):
-            stack.extend(v for v in vars(n).values() if isinstance(v, Node))
-    return found
+def _effects(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:
+    return tuple(e for e in effects if changes_variable(e))

@@ -1,0 +1,200 @@
+"""The JSON Schema of story files, built from the engine's definitions.
+
+The effect block and the condition language come from the engine's tables
+(``engine.effects.EFFECTS``, ``engine.operators``), so the schema cannot drift from
+what the loader accepts. The shipped ``schemas/story.schema.json`` is this
+function's output (a test checks the file on disk); after changing the format, run
+``python -m evegame.authoring.storyschema`` to write it again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..engine.effects import block_schema
+from ..engine.operators import summary
+
+SHIPPED = Path(__file__).resolve().parent.parent / "schemas" / "story.schema.json"
+
+
+def story_schema() -> dict[str, Any]:
+    """The schema of one story file (manifest, scenes, codex), as a JSON-ready dict."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://evegame.invalid/schemas/story.schema.json",
+        "title": "evegame story file",
+        "description": "A file of an evegame story folder: the manifest (story:), scenes (scenes:) and codex "
+        "entries (codex:).",
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": {
+            "story": {"$ref": "#/definitions/manifest"},
+            "scenes": {"type": ["array", "null"], "items": {"$ref": "#/definitions/scene"}},
+            "codex": {"type": ["array", "null"], "items": {"$ref": "#/definitions/codex_entry"}},
+        },
+        "definitions": {
+            "condition": {"type": "string", "minLength": 1, "description": summary()},
+            "effect_block": block_schema(),
+            "effects": {
+                "oneOf": [
+                    {"$ref": "#/definitions/effect_block"},
+                    {"type": "array", "items": {"$ref": "#/definitions/effect_block"}},
+                ]
+            },
+            "paragraph": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["text"],
+                        "properties": {"if": {"$ref": "#/definitions/condition"}, "text": {"type": "string"}},
+                    },
+                ]
+            },
+            "choice": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "goto"],
+                "properties": {
+                    "id": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Optional; unique within the scene; playthroughs may choose by it.",
+                    },
+                    "text": {"type": "string", "minLength": 1, "description": "What the player reads."},
+                    "goto": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "The scene this choice leads to (any file of the story).",
+                    },
+                    "if": {"$ref": "#/definitions/condition", "description": "Shown only when this condition holds."},
+                    "effects": {"$ref": "#/definitions/effects"},
+                },
+            },
+            "scene": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "text"],
+                "properties": {
+                    "id": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Unique across the whole story.",
+                    },
+                    "title": {"type": "string"},
+                    "text": {
+                        "description": "Markdown; {var} interpolates a variable. A string or a list of paragraphs.",
+                        "oneOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/definitions/paragraph"}}],
+                    },
+                    "on_enter": {
+                        "$ref": "#/definitions/effects",
+                        "description": "Effects applied each time the scene is entered.",
+                    },
+                    "choices": {"type": "array", "items": {"$ref": "#/definitions/choice"}},
+                    "ending": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Marks an ending scene (no choices); the value names the ending.",
+                    },
+                },
+            },
+            "codex_entry": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "title", "text"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                    "title": {"type": "string"},
+                    "text": {"type": "string"},
+                    "category": {"type": "string"},
+                    "unlocked_by": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Scene id: the entry unlocks on the first visit.",
+                    },
+                },
+            },
+            "manifest": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["title", "start"],
+                "properties": {
+                    "id": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Story id (saves and the endings gallery use it); default: from the title.",
+                    },
+                    "title": {"type": "string"},
+                    "start": {"type": "string", "pattern": "^[a-z0-9_]+$", "description": "The first scene's id."},
+                    "author": {"type": "string"},
+                    "version": {"type": ["string", "number"]},
+                    "description": {"type": "string"},
+                    "variables": {
+                        "type": "object",
+                        "description": "Every variable with its starting "
+                        "value: a number, true/false, a "
+                        "string or a list of strings.",
+                        "propertyNames": {"pattern": "^[a-z_][a-z0-9_]*$"},
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"type": "integer"},
+                                {"type": "boolean"},
+                                {"type": "string"},
+                                {"type": "array", "items": {"type": "string"}},
+                            ]
+                        },
+                    },
+                    "inventory": {
+                        "type": "string",
+                        "description": "The list variable give/take use without into:/from: (default: items).",
+                    },
+                    "status": {
+                        "type": "array",
+                        "description": "What the sidebar shows.",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["var"],
+                            "properties": {
+                                "var": {"type": "string"},
+                                "label": {"type": "string"},
+                                "if": {"$ref": "#/definitions/condition"},
+                            },
+                        },
+                    },
+                    "endings": {
+                        "type": "object",
+                        "description": "Ending name → title shown to the player.",
+                        "additionalProperties": {"type": "string"},
+                    },
+                    "achievements": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id", "title"],
+                            "properties": {
+                                "id": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                                "title": {"type": "string"},
+                                "description": {"type": "string"},
+                                "if": {"$ref": "#/definitions/condition"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+def story_schema_text() -> str:
+    return json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    SHIPPED.write_text(story_schema_text(), encoding="utf-8")
+    print(f"wrote {SHIPPED}")

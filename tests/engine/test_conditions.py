@@ -115,6 +115,7 @@ def test_a_long_chain_of_list_tests_searches_the_list_once(op: str, chain: str) 
 def reference(node, variables: dict, visits: dict):
     """The condition's meaning, read straight off its syntax tree."""
     from evegame.engine import conditions as c
+    from evegame.engine.operators import OPERATORS
 
     if isinstance(node, c.Lit):
         return node.value
@@ -129,7 +130,9 @@ def reference(node, variables: dict, visits: dict):
         left = reference(node.left, variables, visits)
         right = reference(node.right, variables, visits)
         return (left and right) if node.op == "and" else (left or right)
-    return c._CMP[node.op](reference(node.left, variables, visits), reference(node.right, variables, visits))
+    return OPERATORS[node.op].evaluate(
+        reference(node.left, variables, visits), reference(node.right, variables, visits)
+    )
 
 
 def test_chains_evaluate_as_their_syntax_tree_says() -> None:

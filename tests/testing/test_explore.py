@@ -256,6 +256,97 @@ def test_bounds_are_reported_and_do_not_fake_soft_locks(make_story) -> None:
     assert "BOUND: stopped adding states at --max-states 10" in result.stdout
 
 
+# A lift that goes up and down: the number is compared with 30, but the loop keeps shifting
+# the cut, so the explorer keeps it whole and the states never run out. The roof is a dead
+# end 30 floors up, beyond what a small state limit explores.
+LIFT = {
+    "scenes.yaml": """\
+    scenes:
+      - id: hall
+        text: "The lift is at floor {floor}."
+        choices:
+          - {id: up, text: Up, effects: {add: {floor: 1}}, goto: hall}
+          - {id: down, text: Down, effects: {add: {floor: -1}}, goto: hall}
+          - {id: leave, text: Leave, goto: street}
+          - {id: roof, text: The roof, if: floor >= 30, goto: roof}
+      - id: roof
+        text: The roof. The door has locked behind you.
+        choices:
+          - {id: jump, text: Jump, if: floor > 1000, goto: street}
+      - id: street
+        text: Out.
+        ending: out
+    """
+}
+LIFT_MANIFEST = "story:\n  title: Lift\n  start: hall\n  variables: {floor: 0}\n"
+
+
+def test_a_limit_makes_exhaustive_exploration_incomplete_never_ok(write_story) -> None:
+    """Was 'OK', exit 0: the state limit hit before floor 30, and the dead end there missed."""
+    root = write_story(LIFT, manifest=LIFT_MANIFEST)
+    result = run("explore", str(root), "--exhaustive", "--max-states", "40")
+    assert result.returncode == 3, result.stdout
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("INCOMPLETE: stopped by --max-states 40 after 40 states, ")
+    assert "covered 2/3 scenes, 3/5 choices, 1/1 endings" in last and "no problem found in the part explored" in last
+    assert "\nOK" not in result.stdout
+    data = json.loads(run("explore", str(root), "--exhaustive", "--max-states", "40", "--format", "json").stdout)
+    assert (data["ok"], data["verdict"], data["complete"]) == (False, "INCOMPLETE", False)
+    assert data["stopped"].startswith("stopped by --max-states 40")
+    deeper = run("explore", str(root), "--exhaustive", "--max-depth", "40")  # far enough to see the roof
+    assert deeper.returncode == 1, deeper.stdout
+    assert "in 'roof'" in deeper.stdout and "FAIL: " in deeper.stdout
+    assert deeper.stdout.splitlines()[-1].startswith("INCOMPLETE: stopped by --max-depth 40 after ")
+    shallow = run("explore", str(make_lift_unreachable(root)), "--exhaustive", "--max-depth", "2")
+    assert shallow.returncode == 3 and "ending(s) not reached so far: out" in shallow.stdout
+
+
+def make_lift_unreachable(root: Path) -> Path:
+    """The lift with its way out three floors up (so two choices cannot reach it)."""
+    scenes = root / "scenes.yaml"
+    text = scenes.read_text(encoding="utf-8")
+    scenes.write_text(text.replace("{id: leave, text: Leave, goto", "{id: leave, text: Leave, if: floor >= 3, goto"))
+    return root
+
+
+def fake_clock(step: float):
+    """A clock that moves ``step`` seconds each time it is read."""
+    now = [1000.0]
+
+    def read() -> float:
+        now[0] += step
+        return now[0]
+
+    return read
+
+
+def test_max_seconds_stops_both_explorers(make_story, write_story, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evegame.testing import randomwalk
+    from evegame.testing.report import exhaustive_text, random_text
+
+    story = read_story(make_story("rich"))
+    monkeypatch.setattr(randomwalk.time, "monotonic", fake_clock(1.0))
+    report = explore_random(story, 50, seed=3, max_steps=30, max_seconds=10.5)
+    monkeypatch.undo()
+    assert report.games == 10 and report.games_asked == 50 and report.time_bound_hit
+    assert sum(report.endings.values()) + report.failures == 10  # what it says it ran, it ran
+    text = random_text(report, "rich", None)
+    assert "10 of 50 game(s) (stopped by --max-seconds 10.5)" in text.splitlines()[0]
+    assert text.splitlines()[-1].startswith("INCOMPLETE: stopped by --max-seconds 10.5 after 10 of 50 game(s)")
+    assert explore_random(story, 50, seed=3, max_steps=30, max_seconds=3600).games == 50
+
+    lift = read_story(write_story(LIFT, manifest=LIFT_MANIFEST))
+    monkeypatch.setattr(exhaustive.time, "perf_counter", fake_clock(10.0))  # read every 1,024 states
+    stopped = explore_exhaustive(lift, max_seconds=30)
+    monkeypatch.undo()
+    assert stopped.time_bound_hit and stopped.limits_hit() == ["--max-seconds 30"] and stopped.states < 5000
+    assert not stopped.soft_locks  # states left unexpanded are not taken for traps
+    assert exhaustive_text(stopped, "lift", None).splitlines()[-1].startswith("INCOMPLETE: stopped by --max-seconds 30")
+    quick = run("explore", str(make_story("rich")), "--random", "100000", "--max-seconds", "0.000001")
+    assert quick.returncode == 3 and "0 of 100,000 game(s) (stopped by --max-seconds 1e-06)" in quick.stdout
+    assert run("explore", str(MINI), "--exhaustive", "--max-seconds", "0").returncode == 2
+
+
 # --- witnesses --------------------------------------------------------------------------------
 
 
@@ -264,7 +355,7 @@ def test_witnesses_pass_playtest(make_story, tmp_path: Path) -> None:
         root = make_story(name)
         report = explore_exhaustive(read_story(root))
         out = tmp_path / f"witnesses-{name}"
-        written = write_witnesses(report, root, out)
+        written = write_witnesses(report, root, out).written
         kinds = {(w.kind, w.target) for w in report.witnesses}
         if name == "planted":
             assert kinds == {
@@ -283,7 +374,7 @@ def test_witnesses_pass_playtest(make_story, tmp_path: Path) -> None:
             assert "- expect: {scene: end_ok, ending: ok}" in text
 
 
-def test_witnesses_from_the_cli_and_stale_ones_removed(make_story, tmp_path: Path) -> None:
+def test_witnesses_from_the_cli_and_stale_ones_removed_with_force(make_story, tmp_path: Path) -> None:
     root = make_story("planted")
     out = tmp_path / "w"
     out.mkdir()
@@ -291,10 +382,51 @@ def test_witnesses_from_the_cli_and_stale_ones_removed(make_story, tmp_path: Pat
     (out / "mine.play.yaml").write_text("steps: []\n")
     result = run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out))
     assert "witnesses: wrote 5 playthrough(s)" in result.stdout
+    assert "witnesses: 1 stale witness(es) no longer produced were kept (--force removes them): ending-gone" in (
+        result.stdout
+    )
+    assert (out / "ending-gone.play.yaml").exists()
+    result = run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out), "--force")
+    assert "wrote 0 playthrough(s) to" in result.stdout and "5 already up to date" in result.stdout
+    assert "witnesses: 1 stale witness(es) removed: ending-gone.play.yaml" in result.stdout
     assert not (out / "ending-gone.play.yaml").exists() and (out / "mine.play.yaml").exists()
     result = run("playtest", str(out), "--format", "json")
     data = json.loads(result.stdout)
     assert data["passed"] == 6 and data["failed"] == 0
+
+
+def test_witnesses_never_overwrite_files_or_write_through_links(make_story, tmp_path: Path) -> None:
+    """Were overwritten: a hand-written playthrough of the same name, and the target of a link."""
+    root = make_story("planted")
+    out = tmp_path / "w"
+    out.mkdir()
+    mine = out / "ending-ok.play.yaml"
+    mine.write_text("name: my own route\nsteps: [{choose: win}]\n")
+    precious = tmp_path / "precious.txt"
+    precious.write_text("do not touch\n")
+    (out / "scene-pit.play.yaml").symlink_to(precious)
+    (out / "scene-trap.play.yaml").symlink_to(tmp_path / "nowhere.txt")  # dangling: not created either
+    result = run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out))
+    assert "witnesses: wrote 2 playthrough(s) to" in result.stdout
+    assert (
+        "witnesses: 1 existing file(s) that differ were not replaced (--force replaces them): ending-ok.play.yaml"
+        in result.stdout
+    )
+    assert (
+        "witnesses: 2 symbolic link(s) or special file(s) were not written through: "
+        "scene-pit.play.yaml, scene-trap.play.yaml" in result.stdout
+    )
+    assert mine.read_text() == "name: my own route\nsteps: [{choose: win}]\n"
+    assert precious.read_text() == "do not touch\n" and not (tmp_path / "nowhere.txt").exists()
+    data = json.loads(
+        run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out), "--format", "json").stdout
+    )
+    assert data["witness_outcome"]["kept"] == [str(mine)] and len(data["witness_outcome"]["refused"]) == 2
+    forced = run("explore", str(root), "--exhaustive", "--emit-witnesses", str(out), "--force")
+    assert "witnesses: wrote 1 playthrough(s)" in forced.stdout and "not written through" in forced.stdout
+    assert mine.read_text().startswith("# Generated by") and precious.read_text() == "do not touch\n"
+    assert (out / "scene-pit.play.yaml").is_symlink() and not (tmp_path / "nowhere.txt").exists()
+    assert run("explore", str(root), "--exhaustive", "--force").returncode == 2
 
 
 # --- the abstraction is exact: differential test against full Game states ----------------------

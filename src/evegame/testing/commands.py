@@ -57,7 +57,8 @@ def playtest(args: argparse.Namespace) -> int:
 
 
 def explore(args: argparse.Namespace) -> int:
-    """Explore a story randomly or exhaustively; exit 1 when anything fails."""
+    """Explore a story randomly or exhaustively; exit 1 when it finds a problem, 3 when a limit
+    stopped it first (``report.EXIT_*``)."""
     import os
 
     from ..engine.errors import StoryError
@@ -65,6 +66,9 @@ def explore(args: argparse.Namespace) -> int:
     from . import report as rep
     from .stories import default_story_dir
 
+    if args.force and not args.emit_witnesses:
+        print("evegame explore: --force goes with --emit-witnesses", file=sys.stderr)
+        return 2
     story_dir = Path(args.story) if args.story else default_story_dir()
     label = args.story or str(story_dir)
     result = load_story(story_dir, lenient=True)
@@ -78,30 +82,36 @@ def explore(args: argparse.Namespace) -> int:
             return 2
         from .randomwalk import explore_random
 
-        rreport = explore_random(story, args.random, seed=args.seed, max_steps=args.max_steps, jobs=jobs)
+        rreport = explore_random(
+            story, args.random, seed=args.seed, max_steps=args.max_steps, jobs=jobs, max_seconds=args.max_seconds
+        )
         if args.format == "json":
-            payload = rep.random_json(rreport, label, args.min_coverage)
-            print(json.dumps(payload, indent=2, ensure_ascii=False))
-            return 0 if payload["ok"] else 1
-        print(rep.random_text(rreport, label, args.min_coverage))
-        return 0 if not rep.random_summary(rreport, label, args.min_coverage)[1] else 1
+            print(json.dumps(rep.random_json(rreport, label, args.min_coverage), indent=2, ensure_ascii=False))
+        else:
+            print(rep.random_text(rreport, label, args.min_coverage))
+        return rep.random_summary(rreport, label, args.min_coverage)[1].exit_code
     from .exhaustive import explore_exhaustive
 
-    ereport = explore_exhaustive(story, max_states=args.max_states, max_depth=args.max_depth, jobs=jobs)
-    written: list[Path] = []
+    ereport = explore_exhaustive(
+        story, max_states=args.max_states, max_depth=args.max_depth, jobs=jobs, max_seconds=args.max_seconds
+    )
+    notes: list[str] = []
+    witness_files: dict[str, list[str]] = {}
     if args.emit_witnesses:
         from .witnesses import write_witnesses
 
-        written = write_witnesses(ereport, story_dir, args.emit_witnesses)
+        try:
+            done = write_witnesses(ereport, story_dir, args.emit_witnesses, force=args.force)
+        except OSError as exc:
+            print(f"evegame explore: cannot write witnesses in {args.emit_witnesses}: {exc.strerror}", file=sys.stderr)
+            return rep.EXIT_FAIL
+        notes, witness_files = done.lines(), done.to_dict()
     if args.format == "json":
         payload = rep.exhaustive_json(ereport, label, args.min_coverage)
-        payload["witness_files"] = [str(p) for p in written]
+        payload["witness_files"] = witness_files.get("written", [])
+        if args.emit_witnesses:
+            payload["witness_outcome"] = witness_files
         print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return 0 if payload["ok"] else 1
-    text = rep.exhaustive_text(ereport, label, args.min_coverage)
-    if args.emit_witnesses:
-        lines = text.splitlines()
-        lines.insert(-1, f"  witnesses: wrote {len(written)} playthrough(s) to {args.emit_witnesses}")
-        text = "\n".join(lines)
-    print(text)
-    return 0 if not rep.exhaustive_summary(ereport, args.min_coverage)[1] else 1
+    else:
+        print(rep.exhaustive_text(ereport, label, args.min_coverage, notes))
+    return rep.exhaustive_summary(ereport, args.min_coverage)[1].exit_code

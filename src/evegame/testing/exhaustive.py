@@ -10,7 +10,8 @@ Lists kept whole keep their order (as in snapshots). The search stops expanding 
 ``max_depth`` choices and stops adding states at ``max_states``; both are
 reported. Soft-locks are states with choices from which no ending can be
 reached (a reverse search over the explored graph; states left unexpanded by a
-bound count as able to finish). With ``jobs > 1`` each level's frontier is
+bound count as able to finish). ``max_seconds`` stops the search at a deadline, leaving
+the rest of the frontier unexpanded; any bound hit makes the report incomplete. With ``jobs > 1`` each level's frontier is
 expanded in chunks over processes and merged in order, so the result is the same.
 """
 
@@ -248,10 +249,23 @@ class ExhaustiveReport:
     errors: list[Finding] = field(default_factory=list)
     witnesses: list[Witness] = field(default_factory=list)
     jobs: int = 1
+    max_seconds: float | None = None
+    time_bound_hit: bool = False
 
     @property
     def bound_hit(self) -> bool:
-        return self.state_bound_hit or self.depth_bound_hit
+        return self.state_bound_hit or self.depth_bound_hit or self.time_bound_hit
+
+    def limits_hit(self) -> list[str]:
+        """The limits that stopped the search, as the options that set them."""
+        out = []
+        if self.state_bound_hit:
+            out.append(f"--max-states {self.max_states:,}")
+        if self.depth_bound_hit:
+            out.append(f"--max-depth {self.max_depth:,}")
+        if self.time_bound_hit:
+            out.append(f"--max-seconds {self.max_seconds:g}")
+        return out
 
 
 @dataclass
@@ -283,14 +297,16 @@ def explore_exhaustive(
     max_states: int = 4_000_000,
     max_depth: int = 10_000,
     jobs: int = 1,
+    max_seconds: float | None = None,
 ) -> ExhaustiveReport:
     """Search every reachable state (within the bounds) and report what was and was not reached."""
     with gc_paused():  # millions of tuples and no cycles: collector passes would cost more than the search
-        return _explore(story, max_states, max_depth, jobs)
+        return _explore(story, max_states, max_depth, jobs, max_seconds)
 
 
-def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> ExhaustiveReport:
+def _explore(story: Story, max_states: int, max_depth: int, jobs: int, max_seconds: float | None) -> ExhaustiveReport:
     began = time.perf_counter()
+    deadline = None if max_seconds is None else began + max_seconds
     ex = Expander(story)
     table = ex.table
     g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
@@ -300,7 +316,7 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
     frontier = range(1)
     depth = 0
     taken = [False] * len(table.choice_ids)
-    state_bound = depth_bound = False
+    state_bound = depth_bound = time_bound = False
     edges = 0
     keys, index, origin, status, succ = g.keys, g.index, g.origin, g.status, g.succ
     stride = g.stride
@@ -314,6 +330,9 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
             results = _expand_level(ex, pool, workers, keys[frontier.start : frontier.stop])
             first_new = len(keys)
             for i, (state, payload) in zip(frontier, results, strict=True):
+                if deadline is not None and not i & 1023 and time.perf_counter() > deadline:
+                    time_bound = True  # the rest of the frontier stays unexpanded (OPEN)
+                    break
                 status[i] = state
                 if state == EXPANDED:
                     out = []
@@ -340,9 +359,11 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
             succ.extend([()] * added)
             frontier = range(first_new, len(keys))
             depth += 1
+            if time_bound:
+                break
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     report = ExhaustiveReport(
         story,
         table,
@@ -359,6 +380,8 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int) -> Exhaus
         choices_taken=taken,
         endings_reached={},
         jobs=jobs,
+        max_seconds=max_seconds,
+        time_bound_hit=time_bound,
     )
     _analyse(g, report)
     report.seconds = time.perf_counter() - began

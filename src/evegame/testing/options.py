@@ -34,6 +34,16 @@ def _positive(value: str) -> int:
     return number
 
 
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return number
+
+
 def add_explore_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
     mode = p.add_mutually_exclusive_group(required=True)
@@ -58,7 +68,21 @@ def add_explore_options(p: argparse.ArgumentParser) -> None:
     exh.add_argument(
         "--emit-witnesses",
         metavar="OUTDIR",
-        help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR",
+        help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR "
+        "(existing files are kept, and listed, unless --force)",
+    )
+    exh.add_argument(
+        "--force",
+        action="store_true",
+        help="with --emit-witnesses: replace existing files that differ and remove stale generated witnesses "
+        "(a symbolic link is never written through)",
+    )
+    p.add_argument(
+        "--max-seconds",
+        type=_seconds,
+        metavar="T",
+        help="stop after about T seconds: random starts no new game, exhaustive expands no more states; "
+        "the run is then INCOMPLETE (exit 3)",
     )
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (0: one per core; default: 1)")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")

@@ -3,7 +3,8 @@
 Game ``i`` of a run with seed ``S`` uses seed ``S + i``, so any single game is
 reproduced with ``--random 1 --seed S+i``. With ``jobs > 1`` the games are split
 into contiguous ranges over processes and merged in game order: the report is
-identical to a one-process run.
+identical to a one-process run. ``max_seconds`` stops starting new games at a
+deadline (a game under way plays on to its end or its step bound).
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ class RandomReport:
     problem_counts: dict[str, int]
     problems: list[GameProblem]
     route_lengths: list[int]  # scenes read (the ending included) by each game that ended, in game order
+    games_asked: int = 0
+    max_seconds: float | None = None
+
+    @property
+    def time_bound_hit(self) -> bool:
+        return self.games < self.games_asked
 
     @property
     def steps_per_second(self) -> float:
@@ -80,8 +87,11 @@ class RandomReport:
         return sum(self.problem_counts.values())
 
 
-def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, keep: int) -> _Partial:
-    """Play games ``first .. first+count-1``: the hot loop of random exploration.
+def _run_games(
+    table: Table, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None = None
+) -> _Partial:
+    """Play games ``first .. first+count-1`` (fewer if ``time.monotonic()`` passes ``deadline``):
+    the hot loop of random exploration.
 
     Moves are plain tuples (evaluate, apply, goto, number); effects and scene entry are
     the engine's own compiled functions (``Table``); scene hits are summed afterwards
@@ -97,8 +107,11 @@ def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, 
     free = [all(m[0] is None for m in moves) for moves in all_moves]
     start, initial = table.start, table.initial_variables()
     list_vars = [k for k, v in initial.items() if isinstance(v, list)]
-    total_steps = 0
+    total_steps = played = 0
     for game in range(first, first + count):
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        played += 1
         rand = random.Random(seed + game).random
         variables = dict(initial)
         for k in list_vars:
@@ -150,16 +163,18 @@ def _run_games(table: Table, first: int, count: int, seed: int, max_steps: int, 
                 path = [table.choice_ids[m[3]] for m in trail]
                 out.problems.append(GameProblem(kind, game, seed + game, ids[cur], path, detail))
     scene_hits = out.scene_hits
-    scene_hits[start] += count
+    scene_hits[start] += played
     for number, hits in enumerate(choice_hits):
         scene_hits[table.goto_of[number]] += hits
-    out.games = count
+    out.games = played
     out.steps = total_steps
     return out
 
 
-def _worker(story: Story, first: int, count: int, seed: int, max_steps: int, keep: int) -> _Partial:
-    return _run_games(Table(story), first, count, seed, max_steps, keep)
+def _worker(
+    story: Story, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None
+) -> _Partial:
+    return _run_games(Table(story), first, count, seed, max_steps, keep, deadline)
 
 
 def explore_random(
@@ -170,18 +185,21 @@ def explore_random(
     max_steps: int = 1000,
     jobs: int = 1,
     keep: int = 20,
+    max_seconds: float | None = None,
 ) -> RandomReport:
-    """Play ``games`` random games; keep the first ``keep`` problem games of each kind."""
+    """Play ``games`` random games (fewer when ``max_seconds`` runs out); keep the first ``keep``
+    problem games of each kind."""
     table = Table(story)
     began = time.perf_counter()
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))
     if jobs == 1:
-        parts = [_run_games(table, 0, games, seed, max_steps, keep)]
+        parts = [_run_games(table, 0, games, seed, max_steps, keep, deadline)]
     else:
         bounds = [games * j // jobs for j in range(jobs + 1)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
-                pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep)
+                pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep, deadline)
                 for j in range(jobs)
             ]
             parts = [f.result() for f in futures]
@@ -200,7 +218,7 @@ def explore_random(
     return RandomReport(
         story,
         table,
-        games,
+        sum(p.games for p in parts),
         seed,
         max_steps,
         sum(p.steps for p in parts),
@@ -211,4 +229,6 @@ def explore_random(
         counts,
         problems,
         [n for p in parts for n in p.route_lengths],
+        games_asked=games,
+        max_seconds=max_seconds,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .exhaustive import ExhaustiveReport, Finding
@@ -12,6 +12,7 @@ from .sim import Table
 
 SHOW = 10  # items listed per section in text output
 SHOW_GAMES = 3  # problem games listed per kind in text output (JSON has more)
+EXIT_OK, EXIT_FAIL, EXIT_INCOMPLETE = 0, 1, 3  # 2 is a usage error (argparse)
 
 
 @dataclass
@@ -47,14 +48,64 @@ def coverage(table: Table, scenes: list[bool], choices: list[bool], endings: set
     }
 
 
-def verdict(cov: dict[str, Coverage], problems: dict[str, int], min_coverage: float | None) -> list[str]:
-    """The reasons an exploration fails (empty: it passes)."""
-    reasons = [f"{n} {what}" for what, n in problems.items() if n]
+@dataclass
+class Verdict:
+    """What an exploration concludes: problems found (FAIL), or a limit that stopped it before
+    it did what was asked (INCOMPLETE: what was not reached may yet be reachable), or OK."""
+
+    failures: list[str]
+    stopped: str = ""  # how a limit stopped it and what was covered; "" when it finished
+    unsure: list[str] = field(default_factory=list)  # what was not reached before the limit
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.stopped
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAIL if self.failures else EXIT_INCOMPLETE if self.stopped else EXIT_OK
+
+    @property
+    def word(self) -> str:
+        return "FAIL" if self.failures else "INCOMPLETE" if self.stopped else "OK"
+
+    def line(self) -> str:
+        if not self.stopped:
+            return "FAIL: " + "; ".join(self.failures) if self.failures else "OK"
+        incomplete = f"INCOMPLETE: {self.stopped}" + "".join(f"; {u}" for u in self.unsure)
+        if self.failures:
+            return "FAIL: " + "; ".join(self.failures) + "\n" + incomplete
+        return incomplete + "; no problem found in the part explored"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "verdict": self.word,
+            "complete": not self.stopped,
+            "failures": self.failures,
+            "stopped": self.stopped or None,
+            "not_reached_before_the_limit": self.unsure,
+        }
+
+
+def verdict(
+    cov: dict[str, Coverage], problems: dict[str, int], min_coverage: float | None, stopped: str = ""
+) -> Verdict:
+    """Problems found fail an exploration; what was not reached fails a finished one only (a
+    stopped one may not have got there yet)."""
+    missed = []
     if cov["endings"].missed:
-        reasons.append(f"ending(s) never reached: {', '.join(cov['endings'].missed)}")
+        missed.append(f"ending(s) never reached: {', '.join(cov['endings'].missed)}")
     if min_coverage is not None and cov["scenes"].percent < min_coverage:
-        reasons.append(f"scene coverage {cov['scenes'].percent:.1f}% is below --min-coverage {min_coverage:g}%")
-    return reasons
+        missed.append(f"scene coverage {cov['scenes'].percent:.1f}% is below --min-coverage {min_coverage:g}%")
+    failures = [f"{n} {what}" for what, n in problems.items() if n]
+    if not stopped:
+        return Verdict(failures + missed)
+    return Verdict(failures, stopped, [m.replace("never reached", "not reached so far") for m in missed])
+
+
+def _covered(cov: dict[str, Coverage]) -> str:
+    return ", ".join(f"{c.covered:,}/{c.total:,} {name}" for name, c in cov.items())
 
 
 def _fmt_cov(name: str, c: Coverage, missed_word: str) -> list[str]:
@@ -78,7 +129,7 @@ def _short_path(path: list[tuple[str, str]], current: str, limit: int = 16) -> s
 
 def random_summary(
     report: RandomReport, story_label: str, min_coverage: float | None
-) -> tuple[dict[str, Coverage], list[str]]:
+) -> tuple[dict[str, Coverage], Verdict]:
     endings = set(report.endings)
     cov = coverage(report.table, [h > 0 for h in report.scene_hits], [h > 0 for h in report.choice_hits], endings)
     counts = {
@@ -86,14 +137,22 @@ def random_summary(
         "game(s) at a dead end": report.problem_counts["dead_end"],
         "game(s) hit the step bound with no ending (an endless loop?)": report.problem_counts["step_bound"],
     }
-    return cov, verdict(cov, counts, min_coverage)
+    stopped = ""
+    if report.time_bound_hit:
+        stopped = (
+            f"stopped by --max-seconds {report.max_seconds:g} after {report.games:,} of {report.games_asked:,} "
+            f"game(s); covered {_covered(cov)}"
+        )
+    return cov, verdict(cov, counts, min_coverage, stopped)
 
 
 def random_text(report: RandomReport, story_label: str, min_coverage: float | None) -> str:
-    cov, reasons = random_summary(report, story_label, min_coverage)
+    cov, result = random_summary(report, story_label, min_coverage)
+    games = f"{report.games} game(s)"
+    if report.time_bound_hit:
+        games = f"{report.games:,} of {report.games_asked:,} game(s) (stopped by --max-seconds {report.max_seconds:g})"
     out = [
-        f"Random exploration of {story_label}: {report.games} game(s), seed {report.seed}, "
-        f"at most {report.max_steps} steps each",
+        f"Random exploration of {story_label}: {games}, seed {report.seed}, at most {report.max_steps} steps each",
         f"  {report.steps:,} steps in {report.seconds:.2f} s ({report.steps_per_second:,.0f} steps/s)",
     ]
     out += _fmt_cov("scenes", cov["scenes"], "not reached")
@@ -109,7 +168,7 @@ def random_text(report: RandomReport, story_label: str, min_coverage: float | No
             out += _game_problem(p, story_label, report.max_steps)
         if pc[kind] > SHOW_GAMES:
             out.append(f"  … {pc[kind] - SHOW_GAMES} more game(s) like this (see --format json)")
-    out.append(_verdict_line(reasons))
+    out.append(result.line())
     return "\n".join(out)
 
 
@@ -124,13 +183,14 @@ def _game_problem(p: GameProblem, story_label: str, max_steps: int) -> list[str]
 
 
 def random_json(report: RandomReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
-    cov, reasons = random_summary(report, story_label, min_coverage)
+    cov, result = random_summary(report, story_label, min_coverage)
     return {
         "mode": "random",
         "story": story_label,
-        "ok": not reasons,
-        "failures": reasons,
+        **result.to_dict(),
         "games": report.games,
+        "games_asked": report.games_asked,
+        "max_seconds": report.max_seconds,
         "seed": report.seed,
         "max_steps": report.max_steps,
         "steps": report.steps,
@@ -146,14 +206,20 @@ def random_json(report: RandomReport, story_label: str, min_coverage: float | No
 # --- exhaustive ----------------------------------------------------------------------------
 
 
-def exhaustive_summary(report: ExhaustiveReport, min_coverage: float | None) -> tuple[dict[str, Coverage], list[str]]:
+def exhaustive_summary(report: ExhaustiveReport, min_coverage: float | None) -> tuple[dict[str, Coverage], Verdict]:
     cov = coverage(report.table, report.scenes_reached, report.choices_taken, set(report.endings_reached))
     counts = {
         "state(s) raise an exception": sum(f.states for f in report.errors),
         "dead end(s) (no choice available outside an ending)": sum(f.states for f in report.dead_ends),
         "soft-locked state(s) (no ending reachable)": sum(f.states for f in report.soft_locks),
     }
-    return cov, verdict(cov, counts, min_coverage)
+    stopped = ""
+    if report.bound_hit:
+        stopped = (
+            f"stopped by {' and '.join(report.limits_hit())} after {report.states:,} states, "
+            f"{report.depth:,} choices deep; covered {_covered(cov)}"
+        )
+    return cov, verdict(cov, counts, min_coverage, stopped)
 
 
 def _findings(title: str, findings: list[Finding]) -> list[str]:
@@ -167,8 +233,11 @@ def _findings(title: str, findings: list[Finding]) -> list[str]:
     return out
 
 
-def exhaustive_text(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> str:
-    cov, reasons = exhaustive_summary(report, min_coverage)
+def exhaustive_text(
+    report: ExhaustiveReport, story_label: str, min_coverage: float | None, notes: list[str] | None = None
+) -> str:
+    """The report for people; ``notes`` (e.g. what was done with witnesses) go just above the verdict."""
+    cov, result = exhaustive_summary(report, min_coverage)
     kept = ", ".join(f"{k} ({v})" for k, v in report.abstraction.describe().items() if v != "unused") or "nothing"
     out = [
         f"Exhaustive exploration of {story_label}: {report.states:,} states, {report.edges:,} choices followed, "
@@ -182,22 +251,24 @@ def exhaustive_text(report: ExhaustiveReport, story_label: str, min_coverage: fl
         out.append(f"  BOUND: stopped adding states at --max-states {report.max_states:,}; results are partial")
     if report.depth_bound_hit:
         out.append(f"  BOUND: stopped at --max-depth {report.max_depth}; results are partial")
+    if report.time_bound_hit:
+        out.append(f"  BOUND: stopped at --max-seconds {report.max_seconds:g}; results are partial")
     if not report.bound_hit:
         out.append("  bounds: none hit; every reachable state was explored")
     out += _findings("dead ends", report.dead_ends)
     out += _findings("soft-locks", report.soft_locks)
     out += _findings("exceptions", report.errors)
-    out.append(_verdict_line(reasons))
+    out += [f"  {note}" for note in notes or ()]
+    out.append(result.line())
     return "\n".join(out)
 
 
 def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
-    cov, reasons = exhaustive_summary(report, min_coverage)
+    cov, result = exhaustive_summary(report, min_coverage)
     return {
         "mode": "exhaustive",
         "story": story_label,
-        "ok": not reasons,
-        "failures": reasons,
+        **result.to_dict(),
         "states": report.states,
         "edges": report.edges,
         "depth": report.depth,
@@ -207,8 +278,10 @@ def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: fl
         "bounds": {
             "max_states": report.max_states,
             "max_depth": report.max_depth,
+            "max_seconds": report.max_seconds,
             "state_bound_hit": report.state_bound_hit,
             "depth_bound_hit": report.depth_bound_hit,
+            "time_bound_hit": report.time_bound_hit,
         },
         "coverage": {k: v.to_dict() for k, v in cov.items()},
         "endings": report.endings_reached,
@@ -219,7 +292,3 @@ def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: fl
             {"kind": w.kind, "target": w.target, "scene": w.scene, "steps": len(w.path)} for w in report.witnesses
         ],
     }
-
-
-def _verdict_line(reasons: list[str]) -> str:
-    return "FAIL: " + "; ".join(reasons) if reasons else "OK"

@@ -1,8 +1,9 @@
 """Witnesses: the shortest playthrough to each ending and to each otherwise-unvisited scene.
 
 Each is a ``*.play.yaml`` that ``evegame playtest`` runs: choices by id, and an
-``expect`` of the scene (and ending) at the end. Regenerating removes the
-witness files of an earlier run that are no longer produced.
+``expect`` of the scene (and ending) at the end. Files already in the folder are
+never overwritten or removed unless asked (``--force``), and never written through
+a symbolic link.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -50,24 +53,125 @@ def render(witness: Witness, story_ref: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_witnesses(report: ExhaustiveReport, story_dir: str | Path, outdir: str | Path) -> list[Path]:
-    """Write one playthrough per witness into ``outdir``; return the files written."""
+@dataclass
+class Written:
+    """What ``write_witnesses`` did with each file."""
+
+    outdir: Path
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # already held exactly this playthrough
+    kept: list[Path] = field(default_factory=list)  # existing files that differ: replaced only with force
+    refused: list[Path] = field(default_factory=list)  # links and special files: never written through
+    removed: list[Path] = field(default_factory=list)  # stale generated witnesses (force)
+    stale: list[Path] = field(default_factory=list)  # stale generated witnesses left in place
+
+    def lines(self) -> list[str]:
+        """The summary a person reads: what was written, and every file skipped and why."""
+        out = [f"witnesses: wrote {len(self.written)} playthrough(s) to {self.outdir}"]
+        if self.unchanged:
+            out[0] += f", {len(self.unchanged)} already up to date"
+        groups = [
+            (self.kept, "existing file(s) that differ were not replaced (--force replaces them)"),
+            (self.refused, "symbolic link(s) or special file(s) were not written through"),
+            (self.removed, "stale witness(es) removed"),
+            (self.stale, "stale witness(es) no longer produced were kept (--force removes them)"),
+        ]
+        for paths, what in groups:
+            if paths:
+                out.append(f"witnesses: {len(paths)} {what}: {', '.join(sorted(p.name for p in paths))}")
+        return out
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {
+            name: [str(p) for p in getattr(self, name)]
+            for name in ("written", "unchanged", "kept", "refused", "removed", "stale")
+        }
+
+
+def write_witnesses(
+    report: ExhaustiveReport, story_dir: str | Path, outdir: str | Path, *, force: bool = False
+) -> Written:
+    """Write one playthrough per witness into ``outdir``.
+
+    A file already there is never overwritten unless ``force`` (then it is replaced by a
+    rename, so a hard-linked copy elsewhere is untouched); a symbolic link or special file
+    is never written through, even with ``force``. Witnesses an earlier run generated that
+    this run no longer produces are removed only with ``force``.
+    """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     # abspath, not resolve: a story reached through a symlink is named as the user named it
     story_ref = Path(os.path.relpath(os.path.abspath(story_dir), os.path.abspath(out))).as_posix()
-    written = []
+    done = Written(out)
     for witness in report.witnesses:
         path = out / file_name(witness)
-        path.write_text(render(witness, story_ref), encoding="utf-8")
-        written.append(path)
-    keep = set(written)
-    for old in out.glob("*.play.yaml"):
-        if old not in keep and old.name.startswith(("ending-", "scene-")):
-            try:
-                stale = old.read_text(encoding="utf-8").startswith(HEADER)
-            except (OSError, UnicodeDecodeError):
-                stale = False
-            if stale:
+        text = render(witness, story_ref)
+        try:
+            _create(path, text)
+        except FileExistsError:
+            if not _regular(path):
+                done.refused.append(path)
+            elif _read(path) == text:
+                done.unchanged.append(path)
+            elif force:
+                _replace(path, text)
+                done.written.append(path)
+            else:
+                done.kept.append(path)
+        else:
+            done.written.append(path)
+    produced = {out / file_name(w) for w in report.witnesses}
+    for old in sorted(out.glob("*.play.yaml")):
+        if old not in produced and old.name.startswith(("ending-", "scene-")) and _regular(old):
+            if not (_read(old) or "").startswith(HEADER):
+                continue  # written by hand
+            if force:
                 old.unlink()
-    return written
+                done.removed.append(old)
+            else:
+                done.stale.append(old)
+    return done
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+READ_LIMIT = 1 << 20  # a witness is a few kilobytes; a bigger file is not one
+
+
+def _create(path: Path, text: str) -> None:
+    """Create ``path``, failing if anything (a file, a link, even a dangling one) is there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace a regular file by a new one renamed over it (a rename never follows a link)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _create(temp, text)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _read(path: Path) -> str | None:
+    """A regular file's text (None if it is too big, unreadable or not UTF-8), never through a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(READ_LIMIT + 1)
+    if len(data) > READ_LIMIT:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

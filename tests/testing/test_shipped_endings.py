@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SHIPPED
 
 from evegame.engine import read_story
 from evegame.engine.conditions import parse_condition, type_name
@@ -20,6 +19,7 @@ from evegame.engine.game import Game
 from evegame.engine.model import Story
 from evegame.testing.playfile import Step
 from evegame.testing.runner import Runner
+from helpers import ROOT, SHIPPED
 
 PLAYTHROUGHS = sorted((ROOT / "tests" / "playthroughs").rglob("*.play.yaml"))
 

@@ -14,12 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .engine.errors import EvegameError, Problem, StoryError
+from .terminal import use_colour
 
 EXAMPLES = {
     "play": """examples:
   evegame                          play the shipped story
   evegame play --story mystory/    play your own story folder
-  evegame play --story mystory/ --watch   reload as you edit""",
+  evegame play --story mystory/ --watch   reload as you edit
+  evegame play --plain             line mode, for screen readers
+  printf '1\\n2\\nquit\\n' | evegame play --plain   a scripted game""",
     "check": """examples:
   evegame check                    check the shipped story
   evegame check mystory/           check your story; exit 1 on errors
@@ -63,14 +66,6 @@ def _story_arg(value: str | None) -> Path:
 # --- output helpers ---------------------------------------------------------
 
 
-def use_colour(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
 def format_problem(problem: Problem, colour: bool) -> str:
     if not colour:
         return str(problem)
@@ -91,14 +86,36 @@ def print_problems(problems: Sequence[Problem], stream=None) -> None:  # type: i
 
 def cmd_play(args: argparse.Namespace) -> int:
     from .engine import read_story
+    from .paths import data_dir
 
     story_dir = _story_arg(args.story)
     story = read_story(story_dir)  # errors are reported before the terminal is taken over
+    if _plain_mode(args):
+        from .plain import play_plain
+
+        return play_plain(story, data_dir(args.data_dir))
     from .tui import EveGameApp
 
     app = EveGameApp(story=story, story_dir=story_dir, data_dir=args.data_dir, watch=args.watch)
     app.run()
     return int(app.return_code or 0)
+
+
+def _plain_mode(args: argparse.Namespace) -> bool:
+    """``--plain``, or no terminal to draw the full-screen game on (then say so on stderr)."""
+    from .terminal import is_terminal
+
+    if args.plain or args.tui:
+        return bool(args.plain)
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout)) if not is_terminal(stream)]
+    if missing:
+        what = (
+            "standard input and output are not terminals"
+            if len(missing) == 2
+            else f"standard {missing[0]} is not a terminal"
+        )
+        print(f"evegame: {what}: playing in plain line mode (--plain)", file=sys.stderr)
+    return bool(missing)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -287,6 +304,14 @@ def add_play_options(p: argparse.ArgumentParser) -> None:
         help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)",
     )
     p.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--plain",
+        action="store_true",
+        help="line mode: text and typed commands, for screen readers and scripts "
+        "(the default when standard input or output is not a terminal)",
+    )
+    mode.add_argument("--tui", action="store_true", help="the full-screen game even when output is not a terminal")
 
 
 # Verbs defined in other modules register here: each is a function taking ``verb``.

@@ -73,8 +73,9 @@ class Chosen:
 class GameSession:
     """The game being played on one story, and the player's files for it under ``data_dir``."""
 
-    def __init__(self, story: Story, data_dir: Path) -> None:
+    def __init__(self, story: Story, data_dir: Path, *, codex_hint: str = "press c") -> None:
         self.story = story
+        self.codex_hint = codex_hint  # how the front end opens the codex, for "New codex entry" messages
         self.data_dir = Path(data_dir)
         self.saves = SaveStore(self.data_dir, story)
         self.gallery = Gallery.load(self.data_dir)
@@ -138,7 +139,8 @@ class GameSession:
         if game is None:
             raise ChoiceError("there is no game in progress")
         outcome = game.choose(choice)
-        result = Chosen(outcome, outcome_messages(game, outcome), problems=self.autosave())
+        messages = outcome_messages(game, outcome, self.codex_hint)
+        result = Chosen(outcome, messages, problems=self.autosave())
         if game.is_over:
             result.new_finds, problems = self.record_ending()
             result.problems += problems

@@ -49,8 +49,11 @@ def slot_lines(slot: str, info: SaveInfo | None) -> tuple[str, str]:
     return f"{name}: {title}", f"{detail} · {choices}{changed}"
 
 
-def outcome_messages(game: Game, outcome: Outcome) -> list[str]:
-    """What a player should be told after a choice: visible variables that changed, codex entries found."""
+def outcome_messages(game: Game, outcome: Outcome, codex_hint: str = "press c") -> list[str]:
+    """What a player should be told after a choice: visible variables that changed, codex entries found.
+
+    ``codex_hint`` says how this front end opens the codex.
+    """
     story = game.story
     shown = {label for label, _ in game.status()}
     labels = {item.var: item.label for item in story.status if item.label in shown}
@@ -72,7 +75,7 @@ def outcome_messages(game: Game, outcome: Outcome) -> list[str]:
     for cid in outcome.unlocked:
         entry = story.codex.get(cid)
         if entry is not None:
-            messages.append(f"New codex entry: {entry.title} (press c)")
+            messages.append(f"New codex entry: {entry.title} ({codex_hint})")
     return messages
 
 

@@ -17,7 +17,7 @@ def _tint(text: str, code: str, colour: bool) -> str:
 
 def playtest(args: argparse.Namespace) -> int:
     """Run every playthrough found under ``args.paths``; exit 1 when any fails or none is found."""
-    from ..cli import use_colour
+    from ..terminal import use_colour
 
     try:
         files = list(dict.fromkeys(find_playthroughs(args.paths)))

@@ -1,0 +1,158 @@
+"""Plain line mode as a player meets it: ``evegame`` in a subprocess, fed lines on a pipe (or a pty)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import MINI, play
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def autosave(data_dir: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((data_dir / "saves" / "mini" / "auto.json").read_text(encoding="utf-8"))
+
+
+def test_a_scripted_game_through_a_pipe_reaches_an_ending(tmp_path: Path) -> None:
+    run = play(tmp_path, "1\n1\n1\n")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.strip() == (
+        "evegame: standard input and output are not terminals: playing in plain line mode (--plain)"
+    )
+    out = run.stdout
+    assert out.index("The Hall") < out.index("The Desk") < out.index("A quiet room.") < out.index("THE END")
+    assert "Ending: Mercy (new ending!)" in out and "Markers: + winston" in out
+    assert "1. Go to the desk" in out and "> 1\n" in out  # numbered choices; the typed line is echoed
+    assert "\x1b" not in out  # no colour and no escape codes on a pipe
+    assert autosave(tmp_path)["scene"] == "end_mercy"
+
+
+def test_plain_is_asked_for_explicitly_without_a_note(tmp_path: Path) -> None:
+    run = play(tmp_path, "quit\n", "--plain")
+    assert run.returncode == 0 and run.stderr == "" and "The Hall" in run.stdout
+
+
+def test_undo_takes_back_a_choice_and_the_autosave_follows(tmp_path: Path) -> None:
+    run = play(tmp_path, "1\nundo\n2\n")
+    assert run.returncode == 0
+    assert "Undone. 0 more step(s) can be undone." in run.stdout
+    assert autosave(tmp_path)["state"]["path"] == [["hall", "choice_2"]]
+    again = play(tmp_path, "undo\nundo\n")
+    assert "Undone." in again.stdout and "Nothing to undo: this is the start of the game." in again.stdout
+
+
+def test_a_bad_command_gets_a_one_line_hint(tmp_path: Path) -> None:
+    out = play(tmp_path, "dance\n7\nsave\n").stdout.splitlines()
+    after = {line: out[i + 1] for i, line in enumerate(out) if line.startswith("> ")}
+    assert after["> dance"] == "Unknown command 'dance'. Type a choice's number (1-2), or help."
+    assert after["> 7"] == "There is no choice 7 here. Type a choice's number (1-2)."
+    assert after["> save"].startswith("Which slot? Type save and a number from 1 to 9")
+    assert out[out.index("> dance") + 2] == "> 7"  # one line each, then the next prompt
+
+
+def test_end_of_input_saves_exits_0_and_the_next_run_continues(tmp_path: Path) -> None:
+    first = play(tmp_path, "2\n1")  # no quit, and no newline after the last line
+    assert first.returncode == 0
+    assert first.stdout.rstrip().endswith("End of input. Your game is saved; evegame play continues it.")
+    assert autosave(tmp_path)["scene"] == "desk"
+    second = play(tmp_path, "status\n")
+    assert "Continuing your last game (Autosave: 2 choices" in second.stdout
+    assert "Choices made: 2" in second.stdout and "The Desk" in second.stdout
+
+
+def test_new_game_asks_before_replacing_the_game_in_progress(tmp_path: Path) -> None:
+    play(tmp_path, "1\n")
+    kept = play(tmp_path, "new\nno\n")
+    assert "Start a new game from the beginning?" in kept.stdout and "Not done." in kept.stdout
+    assert autosave(tmp_path)["scene"] == "desk"
+    play(tmp_path, "new\nyes\n")
+    assert autosave(tmp_path)["scene"] == "hall"
+
+
+def test_save_asks_before_overwriting_a_slot_and_load_restores_it(tmp_path: Path) -> None:
+    play(tmp_path, "1\nsave 2\n")
+    run = play(tmp_path, "undo\nsave 2\nno\nload 2\nsaves\n")
+    out = run.stdout
+    assert "Slot 2 holds a save of The Desk. Overwrite it? (yes or no)" in out
+    assert "Loaded slot 2." in out
+    assert re.search(r"Slot 2: The Desk\. saved .* · 1 choice", out)
+
+
+def test_text_is_wrapped_to_the_terminal_width_and_markdown_is_plain(tmp_path: Path, write_story) -> None:  # type: ignore[no-untyped-def]
+    long = " ".join(["The *rain* falls on the **Continental** roof"] * 6)
+    story = write_story(
+        {
+            "a.yaml": f"""\
+            scenes:
+              - id: a
+                title: A long title that a narrow terminal has to wrap onto a second line
+                text: "{long}"
+                choices:
+                  - text: Go on through the door that waits at the end of the long corridor
+                    goto: b
+              - id: b
+                text: End.
+                ending: done
+            """
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "evegame", "play", "--plain", "--story", str(story), "--data-dir", str(tmp_path)],
+        input="",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "40"},
+        timeout=60,
+        check=False,
+    )
+    lines = run.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert "A long title that a narrow terminal has" in lines
+    assert "The *rain* falls on the **Continental**" in lines
+    assert "  1. Go on through the door that waits" in lines and "     at the end of the long corridor" in lines
+
+
+def test_plain_mode_never_imports_textual(tmp_path: Path) -> None:
+    code = (
+        "import io, sys; sys.stdin = io.StringIO('1\\nhistory\\ncodex\\nstatus\\nquit\\n');"
+        "from evegame.cli import main;"
+        f"rc = main(['play', '--plain', '--story', {str(MINI)!r}, '--data-dir', {str(tmp_path)!r}]);"
+        "print(rc, 'textual' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert run.stderr.strip() == "0 False"
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
+def test_colour_only_on_a_terminal_without_no_color(tmp_path: Path, no_color: str | None, coloured: bool) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    if no_color:
+        env["NO_COLOR"] = no_color
+    command = [sys.executable, "-m", "evegame", "play", "--plain", "--story", str(MINI), "--data-dir", str(tmp_path)]
+    with subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env=env) as proc:
+        os.close(terminal)
+        os.write(controller, b"quit\n")
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the process ended and closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=60) == 0
+    os.close(controller)
+    text = seen.decode("utf-8", "replace")
+    assert "The Hall" in text
+    assert bool(SGR.search(text)) is coloured

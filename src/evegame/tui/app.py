@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, CSSPathType, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
@@ -87,6 +89,7 @@ class EveGameApp(App[int]):
         return TitleScreen()
 
     def on_mount(self) -> None:
+        self.fit_window(self.size)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -96,6 +99,35 @@ class EveGameApp(App[int]):
         if self.watch_story and self.story_dir is not None:
             self.watcher = StoryWatcher(self.story_dir)
             self.set_interval(1.0, self.poll_story, name="story-watch")
+
+    # -- window size ---------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_window(event.size)
+
+    def fit_window(self, size: Size) -> None:
+        """Below the smallest usable size show only a calm message; take it away when the window grows.
+
+        Runs before the screens are laid out at the new size, so no screen is ever laid out too small.
+        """
+        from .screens.base import apply_breakpoints
+        from .screens.too_small import TooSmallScreen, too_small
+
+        small = too_small(size.width, size.height)
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+            for screen in self.screen_stack:
+                apply_breakpoints(screen, size)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the window is too small only quitting works (nothing else could be shown)."""
+        from .screens.too_small import TooSmallScreen
+
+        if isinstance(self.screen, TooSmallScreen):
+            return action in ("quit", "request_quit")
+        return True
 
     def _theme_changed(self, theme: Theme) -> None:
         if self.settings.theme != theme.name:

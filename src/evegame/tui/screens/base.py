@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
@@ -17,10 +18,10 @@ def eve(widget: Widget) -> EveGameApp:
     return cast("EveGameApp", widget.app)
 
 
-def apply_breakpoints(screen: Screen) -> None:
-    """Set the app's width/height breakpoint classes now, so a new screen's first frame fits the terminal."""
+def apply_breakpoints(screen: Screen, size: Size | None = None) -> None:
+    """Set the app's width/height breakpoint classes now, so a screen's next frame fits the terminal."""
     app = screen.app
-    width, height = app.size
+    width, height = size or app.size
     for breakpoints, value in ((app.HORIZONTAL_BREAKPOINTS, width), (app.VERTICAL_BREAKPOINTS, height)):
         chosen = None
         for threshold, name in breakpoints or []:

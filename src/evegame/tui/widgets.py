@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from time import monotonic
 
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -64,6 +66,39 @@ class SceneText(Markdown):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+class ReadingPane(VerticalScroll):
+    """The scrolling text of a scene; ``more_below`` is True while some of it is out of view below."""
+
+    more_below: reactive[bool] = reactive(False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._check_more()
+
+    def watch_virtual_size(self) -> None:
+        self._check_more()
+
+    def on_resize(self) -> None:
+        self._check_more()
+
+    def _check_more(self) -> None:
+        self.more_below = self.scroll_y < self.max_scroll_y
+
+
+class MoreBelow(Static):
+    """A one-line hint under a ReadingPane while there is more text below (hidden otherwise)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("▼ more below · PgDn or space reads on", id=id, markup=False)
+        self.display = False
+
+    def follow(self, pane: ReadingPane) -> None:
+        self.watch(pane, "more_below", self._show)
+
+    def _show(self, more: bool) -> None:
+        self.display = more
 
 
 class ChoiceList(OptionList):

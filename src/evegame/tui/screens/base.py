@@ -31,6 +31,14 @@ def apply_breakpoints(screen: Screen, size: Size | None = None) -> None:
             screen.set_class(name == chosen, name)
 
 
+def scroll_pane(pane: Widget, direction: int) -> None:
+    """A page up (direction < 0) or down, at once (reading keys must feel immediate)."""
+    if direction < 0:
+        pane.scroll_page_up(animate=False)
+    else:
+        pane.scroll_page_down(animate=False)
+
+
 class Panel(ModalScreen[None]):
     """A modal panel over the game; escape closes it."""
 

@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .base import apply_breakpoints, eve
+from ..widgets import MoreBelow, ReadingPane
+from .base import apply_breakpoints, eve, scroll_pane
+from .play import SCROLL_KEYS
 
 
 class EndingScreen(Screen[None]):
@@ -27,8 +28,7 @@ class EndingScreen(Screen[None]):
         Binding("h", "app.history", "History"),
         Binding("m", "app.map", "Map", show=False),
         Binding("escape", "app.title", "Menu"),
-        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, new_finds: list[str] | None = None) -> None:
@@ -43,7 +43,7 @@ class EndingScreen(Screen[None]):
         view = game.scene
         story = game.story
         yield Header()
-        with VerticalScroll(id="ending-body"):
+        with ReadingPane(id="ending-body"):
             yield Static("THE END", id="ending-kicker")
             new = "  (new ending!)" if view.ending in self.new_finds else ""
             yield Static(f"Ending: {view.ending_title}{new}", id="ending-title", markup=False)
@@ -57,6 +57,7 @@ class EndingScreen(Screen[None]):
                 id="ending-count",
                 markup=False,
             )
+        yield MoreBelow(id="more-below")
         yield OptionList(
             Option(Content.assemble(("p ", "dim"), ("Play again", "bold")), id="again"),
             Option(Content.assemble(("u ", "dim"), ("Undo the last choice", "bold")), id="undo"),
@@ -79,6 +80,7 @@ class EndingScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def on_mount(self) -> None:
+        self.query_one(MoreBelow).follow(self.query_one(ReadingPane))
         self.query_one("#ending-menu", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#ending-menu")
@@ -92,11 +94,7 @@ class EndingScreen(Screen[None]):
         }[event.option.id or "again"]()
 
     def action_scroll_text(self, direction: int) -> None:
-        body = self.query_one("#ending-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up()
-        else:
-            body.scroll_page_down()
+        scroll_pane(self.query_one(ReadingPane), direction)
 
     def action_play_again(self) -> None:
         eve(self).action_new_game()

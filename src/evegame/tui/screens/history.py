@@ -1,25 +1,23 @@
-"""The history screen: a scrollable transcript of the scenes read and the choices made; export to Markdown."""
+"""The history screen: the transcript of the scenes read and the choices made, opened at the latest; export."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Markdown
+from textual.containers import Vertical
 
-from ...session import to_markdown, transcript
+from ...session import transcript
+from ..transcript_view import TranscriptView, transcript_blocks
 from .base import Panel
 
 
 class HistoryScreen(Panel):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
+        Binding("h", "close", "Close", show=False),
         Binding("e", "export", "Export to Markdown"),
-        Binding("home", "top", "Top", show=False),
-        Binding("end", "bottom", "Bottom", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -27,26 +25,13 @@ class HistoryScreen(Panel):
         assert game is not None
         entries = transcript(game)
         ending = game.scene.ending_title if game.is_over else None
-        text = to_markdown(game.story.title, entries, ending=ending)
         with Vertical(classes="panel-box") as box:
             box.border_title = f"History: {len(entries)} scenes, {len(game.path)} choices"
-            box.border_subtitle = "e exports · escape closes"
-            with VerticalScroll(id="history-text", classes="doc"):
-                yield Markdown(text)
+            box.border_subtitle = "↑↓ PgUp PgDn Home End scroll · e exports · escape closes"
+            yield TranscriptView(transcript_blocks(entries, ending), id="history-text")
 
     def on_mount(self) -> None:
-        self.query_one("#history-text", VerticalScroll).focus()
-
-    @on(Markdown.TableOfContentsUpdated)
-    def _loaded(self) -> None:
-        """The transcript is laid out: open it at the latest scene."""
-        self.call_after_refresh(self.action_bottom)
+        self.query_one(TranscriptView).focus()
 
     def action_export(self) -> None:
         self.eve.action_export_history()
-
-    def action_top(self) -> None:
-        self.query_one("#history-text", VerticalScroll).scroll_home(animate=False)
-
-    def action_bottom(self) -> None:
-        self.query_one("#history-text", VerticalScroll).scroll_end(animate=False)

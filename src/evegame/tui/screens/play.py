@@ -7,13 +7,18 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
-from ..widgets import ChoiceList, SceneText, StatusPanel
-from .base import apply_breakpoints, eve
+from ..widgets import ChoiceList, MoreBelow, ReadingPane, SceneText, StatusPanel
+from .base import apply_breakpoints, eve, scroll_pane
 
+SCROLL_KEYS = [  # priority: the focused choice list must not take them for its highlight
+    Binding("pagedown", "scroll_text(1)", "Read on", key_display="PgDn", priority=True),
+    Binding("space", "scroll_text(1)", "Read on", show=False, priority=True),
+    Binding("pageup", "scroll_text(-1)", "Read back", key_display="PgUp", show=False, priority=True),
+]
 CHOICE_KEYS = [
     Binding("1", "choose(1)", "Choose", key_display="1-9"),
     *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
@@ -35,8 +40,7 @@ class PlayScreen(Screen[None]):
         Binding("b", "toggle_sidebar", "Sidebar"),
         Binding("o", "app.settings", "Settings", show=False),
         Binding("escape", "app.title", "Menu", show=False),
-        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+        *SCROLL_KEYS,
     ]
 
     def compose(self) -> ComposeResult:
@@ -44,14 +48,16 @@ class PlayScreen(Screen[None]):
         yield Header()
         with Horizontal(id="play-body"):
             with Vertical(id="play-main"):
-                with VerticalScroll(id="scene-scroll"):
+                with ReadingPane(id="scene-scroll"):
                     yield Static(id="scene-title", markup=False)
                     yield SceneText(id="scene-text")
+                yield MoreBelow(id="more-below")
                 yield ChoiceList(id="choices")
             yield StatusPanel(id="sidebar")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one(MoreBelow).follow(self.query_one(ReadingPane))
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -67,7 +73,7 @@ class PlayScreen(Screen[None]):
         self.query_one(SceneText).show(view.text, app.settings.reveal_speed)
         self.query_one(ChoiceList).show_choices(game.choices)
         self.refresh_status()
-        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(ReadingPane).scroll_home(animate=False)
         self.query_one(ChoiceList).focus()
 
     def refresh_status(self) -> None:
@@ -114,8 +120,4 @@ class PlayScreen(Screen[None]):
             self.toggle_class("-hide-sidebar")
 
     def action_scroll_text(self, direction: int) -> None:
-        scroll = self.query_one("#scene-scroll", VerticalScroll)
-        if direction < 0:
-            scroll.scroll_page_up()
-        else:
-            scroll.scroll_page_down()
+        scroll_pane(self.query_one(ReadingPane), direction)

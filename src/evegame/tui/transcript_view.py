@@ -1,0 +1,190 @@
+"""The history as a line-drawn view: wrapped once per width, only the lines on screen are drawn.
+
+A long game's transcript is hundreds of paragraphs; laying it out as Markdown widgets took
+seconds. Here the text is cut into words (``*em*``, ``_em_`` and ``**strong**`` kept as
+styles), wrapped greedily at the view's width, and drawn by ``render_line`` for the rows
+in view only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..session import Entry
+
+BOLD, ITALIC = 1, 2
+Kind = Literal["heading", "text", "choice", "ending", "blank"]
+Run = tuple[str, int]  # text and BOLD/ITALIC flags
+Line = tuple[Kind, tuple[Run, ...]]
+
+MARKER = re.compile(r"\*\*|\*|_|\s+|[^\s*_]+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the transcript and what it is (a scene heading, text, the choice made)."""
+
+    kind: Kind
+    text: str
+
+
+def transcript_blocks(entries: list[Entry], ending: str | None = None) -> list[Block]:
+    """The paragraphs of a transcript, in reading order."""
+    out: list[Block] = []
+    for number, entry in enumerate(entries, 1):
+        out.append(Block("heading", f"{number}. {entry.title or entry.scene}"))
+        out.extend(Block("text", p) for p in entry.text.split("\n\n") if p.strip())
+        if entry.choice is not None:
+            out.append(Block("choice", f"You chose: {entry.choice}"))
+        out.append(Block("blank", ""))
+    if ending:
+        out.append(Block("ending", f"Ending: {ending}"))
+    return out
+
+
+def words(paragraph: str) -> list[list[Run]]:
+    """The words of a paragraph, each a list of styled runs; emphasis markers toggle the style."""
+    out: list[list[Run]] = []
+    word: list[Run] = []
+    flags = 0
+    tokens = MARKER.findall(paragraph)
+    for index, token in enumerate(tokens):
+        if token[0].isspace():
+            if word:
+                out.append(word)
+                word = []
+            continue
+        if token in ("**", "*", "_"):
+            before = tokens[index - 1] if index else " "
+            after = tokens[index + 1] if index + 1 < len(tokens) else " "
+            inside_word = token == "_" and before[-1].isalnum() and after[0].isalnum()
+            if not inside_word and not (before[-1].isspace() and after[0].isspace()):
+                flags ^= BOLD if token == "**" else ITALIC
+                continue
+        word.append((token, flags))
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(paragraph: str, width: int) -> list[tuple[Run, ...]]:
+    """Greedy word wrap to ``width`` cells; a word longer than a line is cut."""
+    width = max(1, width)
+    lines: list[tuple[Run, ...]] = []
+    line: list[Run] = []
+    used = 0
+    for word in words(paragraph):
+        size = sum(cell_len(text) for text, _ in word)
+        if line and used + 1 + size > width:
+            lines.append(tuple(line))
+            line, used = [], 0
+        if line:
+            line.append((" ", line[-1][1] & word[0][1]))
+            used += 1
+        if size > width:  # a word wider than the view: cut it into pieces
+            text = "".join(t for t, _ in word)
+            pieces = chop_cells(text, width)
+            for piece in pieces[:-1]:
+                lines.append(((piece, word[0][1]),))
+            line, used = [(pieces[-1], word[0][1])], cell_len(pieces[-1])
+            continue
+        line.extend(word)
+        used += size
+    lines.append(tuple(line))
+    return lines
+
+
+def layout(blocks: Iterable[Block], width: int) -> list[Line]:
+    out: list[Line] = []
+    for block in blocks:
+        if block.kind == "blank":
+            out.append(("blank", ()))
+            continue
+        out.extend((block.kind, runs) for runs in wrap(block.text, width))
+        if block.kind == "text":
+            out.append(("blank", ()))
+    return out
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Scrolls with ↑ ↓, PgUp/PgDn, Home/End (ScrollView's bindings) and the mouse wheel."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript--heading",
+        "transcript--choice",
+        "transcript--ending",
+    }
+    DEFAULT_CSS = """
+    TranscriptView {
+        overflow-x: hidden;
+        & > .transcript--heading { text-style: bold; color: $text-primary; }
+        & > .transcript--choice { text-style: italic; color: $text-accent; }
+        & > .transcript--ending { text-style: bold reverse; }
+    }
+    """
+
+    def __init__(self, blocks: list[Block], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.blocks = blocks
+        self.lines: list[Line] = []
+        self._width = -1
+        self._styles: dict[tuple[Kind, int], Style] = {}
+
+    @property
+    def plain_lines(self) -> list[str]:
+        """Every laid-out line as plain text (for tests and copying)."""
+        return ["".join(text for text, _ in runs) for _, runs in self.lines]
+
+    def visible_lines(self) -> list[str]:
+        top = round(self.scroll_y)
+        return self.plain_lines[top : top + self.scrollable_content_region.height]
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width == self._width or width <= 0:
+            return
+        at_end = self._width < 0 or self.scroll_y >= self.max_scroll_y
+        self._width = width
+        self.lines = layout(self.blocks, width)
+        self._styles.clear()
+        self.virtual_size = Size(width, len(self.lines))
+        if at_end:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, kind: Kind, flags: int) -> Style:
+        key = (kind, flags)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if kind in ("heading", "choice", "ending"):
+                style += self.get_component_rich_style(f"transcript--{kind}", partial=True)
+            style += Style(bold=True if flags & BOLD else None, italic=True if flags & ITALIC else None)
+            self._styles[key] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        base = self.rich_style
+        if index >= len(self.lines):
+            return Strip.blank(width, base)
+        kind, runs = self.lines[index]
+        strip = Strip([Segment(text, self._style(kind, flags)) for text, flags in runs])
+        return strip.extend_cell_length(width, base).crop(0, width)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import Markdown, Select, Static, Switch, Tree
+from textual.widgets._select import SelectOverlay
 
 from evegame.tui.screens.codex import CodexScreen
 from evegame.tui.screens.ending import EndingScreen
@@ -190,3 +191,20 @@ async def test_achievements_on_the_ending_screen_and_in_the_gallery(make_app, st
         assert "new ending" not in app.screen.query_one("#ending-title", Static).render().plain
     saved = json.loads((data_dir / "gallery.json").read_text())["stories"]["mini"]
     assert list(saved["achievements"]) == ["kept_the_rules"]
+
+
+async def test_settings_dropdown_draws_its_whole_list(make_app) -> None:
+    """Issue 11.5: the Theme and Text reveal lists drew a single row, so the player picked blind."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        for select_id, least in (("#theme", 8), ("#speed", 4)):
+            select = app.screen.query_one(select_id, Select)
+            select.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            overlay = select.query_one(SelectOverlay)
+            assert select.expanded and overlay.region.height >= least
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not select.expanded and isinstance(app.screen, SettingsScreen)

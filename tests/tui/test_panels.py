@@ -19,8 +19,14 @@ from evegame.tui.transcript_view import TranscriptView
 from evegame.tui.widgets import SceneText
 
 
-def markdown_source(app) -> str:  # type: ignore[no-untyped-def]
-    return app.screen.query_one(Markdown).source
+async def markdown_source(pilot) -> str:  # type: ignore[no-untyped-def]
+    """The Markdown of the panel on top, once the panel is composed (a busy machine can be a frame late)."""
+    for _ in range(100):
+        found = pilot.app.screen.query(Markdown)
+        if found:
+            return found.first().source
+        await pilot.pause()
+    raise AssertionError(f"no Markdown on {pilot.app.screen}")
 
 
 async def test_undo_any_number_of_steps_restores_each_state_exactly(make_app) -> None:
@@ -78,15 +84,15 @@ async def test_codex_shows_unlocked_entries_by_category_with_new_marks(make_app)
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("n", "c")
-        assert "Nothing yet" in markdown_source(app)
+        assert "Nothing yet" in await markdown_source(pilot)
         await pilot.press("escape", "1")
         assert "Codex: 1/1 (1 new)" in app.screen.query_one("#sidebar").render().plain
         await pilot.press("c")
         assert isinstance(app.screen, CodexScreen)
-        text = markdown_source(app)
+        text = await markdown_source(pilot)
         assert "## General" in text and "### Gold coins (new)" in text and "Coins buy things." in text
         await pilot.press("escape", "c")
-        assert "### Gold coins\n" in markdown_source(app)  # seen now: no longer new
+        assert "### Gold coins\n" in await markdown_source(pilot)  # seen now: no longer new
         await pilot.press("escape")
         assert "(1 new)" not in app.screen.query_one("#sidebar").render().plain
 
@@ -111,14 +117,14 @@ async def test_endings_gallery_persists_across_games(make_app, data_dir: Path) -
         assert isinstance(app.screen, EndingScreen)
         await pilot.press("g")
         assert isinstance(app.screen, GalleryScreen)
-        text = markdown_source(app)
+        text = await markdown_source(pilot)
         assert "Endings: 1 of 2 found" in text and "[x] **Excommunicado**" in text and "[ ] ???" in text
     gallery = json.loads((data_dir / "gallery.json").read_text())
     assert list(gallery["stories"]["mini"]["endings"]) == ["excommunicado"]
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("e")
-        assert "[x] **Excommunicado**" in markdown_source(app)
+        assert "[x] **Excommunicado**" in await markdown_source(pilot)
 
 
 async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> None:
@@ -183,7 +189,7 @@ async def test_achievements_on_the_ending_screen_and_in_the_gallery(make_app, st
         assert "★ Kept the Rules (new!) — Finish without doing business on hotel grounds." in earned
         assert "Brawler" not in earned
         await pilot.press("g")
-        text = markdown_source(app)
+        text = await markdown_source(pilot)
         assert "Achievements: 1 of 2" in text
         assert "- [x] **Kept the Rules**" in text and "- [ ] **Brawler**" in text
         await pilot.press("escape", "p", "1", "1", "1")  # the same ending again: nothing new

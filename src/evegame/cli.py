@@ -160,9 +160,14 @@ def _load_clean(story_dir: Path):  # type: ignore[no-untyped-def]
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .authoring import stats
+    from .testing.randomwalk import explore_random
 
-    story_dir = _story_arg(args.story)
-    figures = stats.compute(_load_clean(story_dir), games=args.games, seed=args.seed)
+    story = _load_clean(_story_arg(args.story))
+    played = None
+    if args.games > 0:  # route lengths of seeded random games, played by the random explorer
+        lengths = explore_random(story, args.games, seed=args.seed).route_lengths
+        played = stats.played_routes(lengths, args.games, args.seed)
+    figures = stats.compute(story, played=played)
     if args.format == "json":
         print(json.dumps(figures.to_dict(), indent=2))
     else:

@@ -72,7 +72,7 @@ class StoryStats:
         return asdict(self)
 
 
-def compute(story: Story, *, games: int = 500, seed: int = 0) -> StoryStats:
+def compute(story: Story, *, played: PlayedRoutes | None = None) -> StoryStats:
     scenes = list(story.scenes.values())
     non_endings = [s for s in scenes if not s.is_ending]
     choices = sum(len(s.choices) for s in scenes)
@@ -100,15 +100,13 @@ def compute(story: Story, *, games: int = 500, seed: int = 0) -> StoryStats:
         shortest=shortest_route(story),
         longest=longest_route(story),
         by_file=sorted(per_file.values(), key=lambda f: f.file),
-        played=played_routes(story, games, seed) if games > 0 else None,
+        played=played,
     )
 
 
-def played_routes(story: Story, games: int, seed: int = 0, max_steps: int = 1000) -> PlayedRoutes | None:
-    """Play ``games`` seeded random games (conditions and effects applied) and measure them."""
-    from ..testing.randomwalk import explore_random
-
-    lengths = explore_random(story, games, seed=seed, max_steps=max_steps).route_lengths
+def played_routes(lengths: list[int], games: int, seed: int) -> PlayedRoutes | None:
+    """The figures of ``games`` seeded random games, from the route lengths of those that ended
+    (the CLI plays them with the random explorer; authoring does not depend on the test tools)."""
     if not lengths:
         return None
     return PlayedRoutes(games, seed, min(lengths), statistics.median(lengths), max(lengths), games - len(lengths))

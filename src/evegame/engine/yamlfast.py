@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .yamlsource import Key, Within, YamlFileError, decode
+from .yamlpath import Key, Within, YamlFileError, decode
 
 SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..terminal import use_colour
 from .playfile import find_playthroughs
 from .runner import PlayResult, Runner
 
@@ -17,8 +18,6 @@ def _tint(text: str, code: str, colour: bool) -> str:
 
 def playtest(args: argparse.Namespace) -> int:
     """Run every playthrough found under ``args.paths``; exit 1 when any fails or none is found."""
-    from ..terminal import use_colour
-
     try:
         files = list(dict.fromkeys(find_playthroughs(args.paths)))
     except FileNotFoundError as exc:

@@ -53,7 +53,6 @@ class HelpScreen(Panel):
     ]
 
     def compose(self) -> ComposeResult:
-        from ..app import EveGameApp
         from .codex import CodexScreen
         from .dialogs import ConfirmScreen
         from .ending import EndingScreen
@@ -69,7 +68,7 @@ class HelpScreen(Panel):
             return b.key if "+" in b.key else self.app.get_key_display(b)
 
         everywhere = [
-            *EveGameApp.BINDINGS,
+            *type(self.app).BINDINGS,  # the app class, read at run time: screens do not import the app
             Binding("ctrl+p", "command_palette", "Command palette: every action"),
             Binding("ctrl+q", "quit", "Quit at once (no question)"),
         ]

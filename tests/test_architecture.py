@@ -1,0 +1,32 @@
+"""The layering a person relies on: the engine (and the test tools on top of it) run without Textual.
+
+The import rules themselves are import-linter contracts in pyproject.toml, checked by
+``lint-imports`` in .ci/run; this test checks what they promise at run time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers import ROOT, SHIPPED
+
+PROGRAM = f"""
+import sys
+from evegame.engine import Game, read_story
+game = Game(read_story({str(SHIPPED)!r}))
+while not game.is_over:
+    game.choose(1)
+from evegame.testing.runner import Runner
+result = Runner().run_file({str(ROOT / "tests" / "playthroughs" / "rules_kept.play.yaml")!r})
+assert result.ok, result.failure
+print(sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "evegame.tui"))))
+"""
+
+
+def test_the_engine_and_a_playthrough_run_without_importing_textual() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -77,3 +77,11 @@ def test_new_refuses_a_folder_with_files(tmp_path: Path, capsys) -> None:  # typ
     assert main(["new", str(tmp_path)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_the_playthrough_schema_knows_choices_count() -> None:
+    ok = {"steps": [{"expect": {"choices_count": 0}}, {"expect": {"choices_count": {"min": 1, "max": 3}}}]}
+    jsonschema.validate(ok, schema("playthrough"), cls=jsonschema.Draft7Validator)
+    for bad in ({"choices_count": -1}, {"choices_count": {"least": 1}}, {"choices_include": 0}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"steps": [{"expect": bad}]}, schema("playthrough"), cls=jsonschema.Draft7Validator)

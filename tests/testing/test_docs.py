@@ -5,7 +5,7 @@ a fresh project folder (with ``story`` pointing at it), in the guide's order:
 
 * each ```yaml block starts with ``# file: PATH``: it is written there (or, when
   an earlier command wrote that file, compared with it) and run: it passes, or
-  fails when the comment says so;
+  fails when the comment says so; a block marked ``(a story file)`` is only written;
 * each ```text block starting with ``$ evegame ...`` is run there and must print
   what the guide shows (times and rates aside).
 """
@@ -43,7 +43,7 @@ def test_every_example_in_the_tester_guide(tmp_path: Path) -> None:
     for lang, body in blocks:
         if lang == "yaml":
             first, _, text = body.partition("\n")
-            match = re.fullmatch(r"# file: (\S+)( \(this one fails\))?", first)
+            match = re.fullmatch(r"# file: (\S+)( \(this one fails\)| \(a story file\))?", first)
             assert match, f"a YAML example must start with '# file: PATH': {first!r}"
             path = tmp_path / match.group(1)
             if path.exists():
@@ -51,6 +51,8 @@ def test_every_example_in_the_tester_guide(tmp_path: Path) -> None:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
+            if match.group(2) == " (a story file)":
+                continue
             result = run_file(path, story_dir=tmp_path / "story")
             assert result.ok is (match.group(2) is None), (path.name, str(result.failure))
             yaml_blocks += 1

@@ -75,6 +75,32 @@ def test_wrong_value_types_are_located(write_play) -> None:
     assert any(p.startswith(f"{path}:10:13: error: step 8: 'expect' takes a mapping of checks") for p in found)
 
 
+def test_choices_count_and_choice_numbers_are_validated(write_play) -> None:
+    ok = load_playthrough(write_play("steps:\n  - expect: {choices_count: 0}\n  - expect: {choices_count: {min: 1}}\n"))
+    assert [s.arg for s in ok.steps] == [{"choices_count": 0}, {"choices_count": {"min": 1}}]
+    path = write_play(
+        """\
+        steps:
+          - expect: {choices_include: 0}
+          - expect: {choices_count: -1}
+          - expect: {choices_count: {min: 2, max: 1}}
+          - expect: {choices_count: {least: 1}}
+          - expect: {choices_count: {max: many}}
+        """,
+        "counts.play.yaml",
+    )
+    found = problems(path)
+    assert any(
+        p.startswith(f"{path}:2:31: error: step 1: choices are numbered from 1 in 'choices_include'; to check")
+        and "write 'choices_count: 0'" in p
+        for p in found
+    ), found
+    assert f"{path}:3:29: error: step 2: 'choices_count' expects a number (0 or more) or {{min: N, max: M}}" in found
+    assert f"{path}:4:29: error: step 3: 'min' (2) is more than 'max' (1)" in found
+    assert any(p.startswith(f"{path}:5:30: error: unknown key 'least' in step 4's 'choices_count'") for p in found)
+    assert f"{path}:6:35: error: step 5: 'max' is a number of choices (0 or more)" in found
+
+
 def test_missing_steps_and_not_a_mapping(write_play) -> None:
     assert problems(write_play("name: x\n", "a.play.yaml"))[0].endswith("a playthrough needs 'steps:', a list of steps")
     assert "a playthrough is a mapping" in problems(write_play("- choose: a\n", "b.play.yaml"))[0]

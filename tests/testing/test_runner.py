@@ -134,7 +134,7 @@ def test_every_expectation_reports_expected_and_found(write_play) -> None:
               choices_include: [pay]
               choices_exclude: [to_desk]
               over: true
-              variables: {coins: "2", cions: 2}
+              variables: {coins: "2"}
         """
     )
     lines = str(run_file(path).failure).splitlines()
@@ -154,7 +154,6 @@ def test_every_expectation_reports_expected_and_found(write_play) -> None:
         '  found    game over: not over (scene "hall")',
         '  expected variables.coins: "2"',
         "  found    variables.coins: 2",
-        "  found    variables.cions: no such variable (did you mean 'coins'?)",
     ]
     for line in expected:
         assert line in lines, (line, lines)
@@ -285,3 +284,66 @@ def test_has_without_an_inventory_and_ending_null(write_story, write_play) -> No
     failure = run_file(path).failure
     assert failure is not None and failure.step == 4
     assert 'found    game over: ending "done"' in str(failure)
+
+
+def test_variable_names_are_checked_before_any_step_runs(write_play) -> None:
+    """Was found only when the step ran: here step 1 failed first and hid the typo."""
+    path = write_play(
+        """\
+        story: {mini}
+        steps:
+          - choose: nowhere
+          - expect:
+              variables: {coins: 2, cions: 2}
+          - expect: {has: {medals: [x], coins: [y]}}
+        """
+    )
+    result = run_file(path)
+    failure = result.failure
+    assert failure is not None and failure.step is None and result.steps_run == 0
+    assert failure.headline == f"{path}:5:29: invalid playthrough file"
+    text = str(failure)
+    assert f"{path}:5:29: error: step 2: the story has no variable 'cions' (did you mean 'coins'?)" in text
+    assert f"{path}:6:20: error: step 3: 'has': the story has no variable 'medals'" in text
+    assert f"{path}:6:33: error: step 3: 'has': the story has no list variable 'coins'" in text
+
+
+def test_choices_count_asserts_a_dead_end_and_shows_closed_choices(write_story, write_play) -> None:
+    root = write_story(
+        {
+            "a.yaml": """\
+            scenes:
+              - id: a
+                text: A.
+                choices:
+                  - {id: down, text: Down, goto: pit}
+                  - {id: win, text: Win, effects: {set: {flag: true}}, goto: end}
+              - id: pit
+                text: A pit.
+                choices:
+                  - {id: climb, text: Climb, if: "flag and coins >= 1 or visits(pit) > 3", goto: end}
+              - id: end
+                text: Out.
+                ending: out
+            """
+        }
+    )
+    dead = write_play(
+        f"story: {root}\nsteps:\n  - expect: {{choices_count: {{min: 1, max: 2}}}}\n  - choose: down\n"
+        "  - expect: {scene: pit, over: false, choices_count: 0}\n",
+        "dead.play.yaml",
+    )
+    assert run_file(dead).ok, run_file(dead).failure
+    wanted = write_play(
+        f"story: {root}\nsteps:\n  - choose: down\n  - expect: {{choices_count: {{min: 1}}}}\n", "wanted.play.yaml"
+    )
+    lines = str(run_file(wanted).failure).splitlines()
+    assert lines[1:4] == [
+        "  expected number of choices: at least 1",
+        "  found    choices: no choices",
+        "  closed: climb (if: flag and coins >= 1 or visits(pit) > 3): flag is false; "
+        "visits(pit) > 3 is false (visits(pit) is 1)",
+    ]
+    exact = write_play(f"story: {root}\nsteps:\n  - expect: {{choices_count: 3}}\n", "exact.play.yaml")
+    assert 'found    choices: 2: ["down (Down)", "win (Win)"]' in str(run_file(exact).failure)
+    assert "expected number of choices: exactly 3" in str(run_file(exact).failure)

@@ -459,6 +459,11 @@ class Condition:
         return (_rebuild, (self.source, self.tree, self.variables, self.scenes))
 
 
+def evaluate_node(node: Node, variables: Mapping[str, Any], visits: Mapping[str, int]) -> Any:
+    """The value of any part of a condition's tree (to explain a result: it compiles the part each time)."""
+    return _compile(node)(variables, visits)
+
+
 def _rebuild(source: str, tree: Node, variables: frozenset[str], scenes: frozenset[str]) -> Condition:
     return Condition(source, tree, variables, scenes, _compile(tree))
 

@@ -30,6 +30,7 @@ from typing import Any
 from ..engine.gcpause import gc_paused
 from ..engine.model import Story
 from .abstraction import Analysis
+from .diagnose import Diagnosis, diagnose
 from .packing import Codec
 from .sim import Move, Table
 
@@ -207,6 +208,7 @@ class Finding:
     states: int
     path: list[tuple[str, str]]
     detail: str = ""
+    diagnosis: Diagnosis | None = None  # dead ends and soft-locks: the state there, the closed choices
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,17 +217,20 @@ class Finding:
             "steps": len(self.path),
             "path": [list(p) for p in self.path],
             "detail": self.detail,
+            **(self.diagnosis.to_dict() if self.diagnosis else {}),
         }
 
 
 @dataclass
 class Witness:
-    """The shortest route to an ending or to a scene no ending route passes through."""
+    """The shortest route to an ending, to a scene no ending route passes through, or to a
+    dead end or soft-lock (with its diagnosis)."""
 
-    kind: str  # ending | scene
+    kind: str  # ending | scene | dead_end | soft_lock
     target: str  # ending name or scene id
     scene: str
     path: list[tuple[str, str]]
+    diagnosis: Diagnosis | None = None
 
 
 @dataclass
@@ -513,12 +518,14 @@ def _analyse(g: _Graph, report: ExhaustiveReport) -> None:
         finding = Finding(scene, counts[(scene, kind)], _path(g, table, i))
         if kind == DEAD:
             finding.detail = "no choice is available"
+            finding.diagnosis = diagnose(table, finding.path)
             report.dead_ends.append(finding)
         elif kind == ERROR:
             finding.detail = g.note[i]
             report.errors.append(finding)
         else:
             finding.detail = "no ending can be reached from here"
+            finding.diagnosis = diagnose(table, finding.path)
             report.soft_locks.append(finding)
     # Witnesses: the shortest route to each ending, then to each scene no ending route visits.
     on_routes: set[str] = set()
@@ -532,3 +539,5 @@ def _analyse(g: _Graph, report: ExhaustiveReport) -> None:
         scene = ids[sc]
         if scene not in on_routes:
             report.witnesses.append(Witness("scene", scene, scene, _path(g, table, i)))
+    for problem, findings in (("dead_end", report.dead_ends), ("soft_lock", report.soft_locks)):
+        report.witnesses += [Witness(problem, f.scene, f.scene, f.path, f.diagnosis) for f in findings]

@@ -2,8 +2,9 @@
 
 The file is parsed with the engine's safe YAML loader; line numbers come from
 ``yamlsource.locate`` (composed again with marks only once, cached). Validation
-covers the file itself (keys, step kinds, value types); whether a choice or a
-variable exists is the story's business and is checked when the steps run.
+covers the file itself (keys, step kinds, value types); ``check_names`` then checks
+the variable names it uses against the story, before any step runs. Whether a
+choice can be taken depends on the game so far, and is checked when the step runs.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..engine.errors import EvegameError, Problem
+from ..engine.model import Story
 from ..engine.problems import did_you_mean
 from ..engine.yamlsource import Key, YamlFileError, decode, locate, parse
 
@@ -33,7 +35,9 @@ EXPECT_KEYS = (
     "text_excludes",
     "choices_include",
     "choices_exclude",
+    "choices_count",
 )
+COUNT_KEYS = ("min", "max")
 DEFAULT_SLOT = "default"
 
 
@@ -313,7 +317,78 @@ class _Checker:
                 items = value if isinstance(value, list) else [value]
                 ok = all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in items)
                 want = "a list of choice ids or texts"
+                if ok and any(isinstance(v, int) and v < 1 for v in items):
+                    self.error(
+                        where,
+                        f"step {i + 1}: choices are numbered from 1 in '{key}'; "
+                        "to check that no choice is shown (a dead end), write 'choices_count: 0'",
+                    )
+            elif key == "choices_count":
+                self.check_count(value, where, i)
+                continue
             else:
                 continue  # unknown: reported above
             if not ok:
                 self.error(where, f"step {i + 1}: '{key}' expects {want}, not {_kind(value)}")
+
+    def check_count(self, value: Any, where: tuple[Any, ...], i: int) -> None:
+        """``choices_count: N`` (exactly N) or ``{min: N, max: M}`` (either or both)."""
+        if _is_count(value):
+            return
+        if not isinstance(value, dict) or not value:
+            self.error(where, f"step {i + 1}: 'choices_count' expects a number (0 or more) or {{min: N, max: M}}")
+            return
+        self.unknown_keys(value, where, COUNT_KEYS, f"step {i + 1}'s 'choices_count'")
+        for bound in COUNT_KEYS:
+            if bound in value and not _is_count(value[bound]):
+                self.error((*where, bound), f"step {i + 1}: '{bound}' is a number of choices (0 or more)")
+        low, high = value.get("min"), value.get("max")
+        if _is_count(low) and _is_count(high) and low > high:
+            self.error(where, f"step {i + 1}: 'min' ({low}) is more than 'max' ({high})")
+
+
+def _is_count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+# --- names checked against the story ------------------------------------------------------
+
+
+def check_names(play: Playthrough, story: Story) -> list[Problem]:
+    """Variable names the playthrough uses that the story does not declare, each located.
+
+    Checked before any step runs: ``start: variables``, ``expect: variables``, and the list
+    variables named in ``has``/``lacks`` mappings.
+    """
+    found: list[tuple[tuple[Any, ...], str]] = []
+    known = story.variables
+
+    def unknown(ypath: tuple[Any, ...], name: Any, what: str) -> None:
+        found.append(
+            ((*ypath, Key(str(name))), f"{what}: the story has no variable {name!r}{did_you_mean(str(name), known)}")
+        )
+
+    for name in play.start_variables:
+        if name not in known:
+            unknown(("start", "variables"), name, "start")
+    for step in play.steps:
+        if step.kind != "expect":
+            continue
+        at = ("steps", step.number - 1, "expect")
+        for name in step.arg.get("variables", {}):
+            if name not in known:
+                unknown((*at, "variables"), name, f"step {step.number}")
+        for key in ("has", "lacks"):
+            held = step.arg.get(key)
+            for name in held if isinstance(held, dict) else ():
+                if not isinstance(known.get(name), list):
+                    what = "no list variable" if name in known else "no variable"
+                    found.append(
+                        (
+                            (*at, key, Key(str(name))),
+                            f"step {step.number}: '{key}': the story has {what} {name!r}"
+                            + ("" if name in known else did_you_mean(str(name), known)),
+                        )
+                    )
+    path = str(play.path)
+    return [Problem(path, *locate(path, ypath), message) for ypath, message in found]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model import Story
+from .diagnose import Diagnosis, diagnose
 from .sim import Table
 
 KINDS = ("exception", "dead_end", "step_bound")
@@ -31,6 +32,7 @@ class GameProblem:
     scene: str
     path: list[tuple[str, str]]
     detail: str = ""
+    diagnosis: Diagnosis | None = None  # dead ends: the state there, the closed choices
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +43,7 @@ class GameProblem:
             "steps": len(self.path),
             "path": [list(p) for p in self.path],
             "detail": self.detail,
+            **(self.diagnosis.to_dict() if self.diagnosis else {}),
         }
 
 
@@ -215,6 +218,9 @@ def explore_random(
     for kind in KINDS:
         problems += [q for p in parts for q in p.problems if q.kind == kind][:keep]
     problems.sort(key=lambda q: q.game)
+    for q in problems:
+        if q.kind == "dead_end":
+            q.diagnosis = diagnose(table, q.path)
     return RandomReport(
         story,
         table,

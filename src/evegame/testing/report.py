@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .diagnose import Diagnosis
 from .exhaustive import ExhaustiveReport, Finding
 from .randomwalk import GameProblem, RandomReport
 from .runner import path_text
@@ -177,9 +178,23 @@ def _game_problem(p: GameProblem, story_label: str, max_steps: int) -> list[str]
     return [
         f"  {what} in game {p.game} (seed {p.seed}) at scene {p.scene!r}: {p.detail}",
         f"    path: {_short_path(p.path, p.scene)}",
+        *_diagnosis(p.diagnosis, p.scene, "    "),
         f"    reproduce: evegame explore {story_label} --random 1 --seed {p.seed}"
         + (f" --max-steps {max_steps}" if max_steps != 1000 else ""),
     ]
+
+
+def _diagnosis(d: Diagnosis | None, scene: str, indent: str) -> list[str]:
+    """The state found and the closed choices, with why each is closed."""
+    if d is None:
+        return []
+    out = [f"{indent}state: {d.state_text()}"]
+    if d.scene != scene:
+        out.append(f"{indent}closed choices nearest to it, in {d.scene!r} (route: {_short_path(d.route, d.scene)}):")
+    else:
+        out.append(f"{indent}closed choices:" if d.closed else f"{indent}closed choices: none found")
+    out += [f"{indent}  {c}" for c in d.closed]
+    return out
 
 
 def random_json(report: RandomReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
@@ -228,6 +243,7 @@ def _findings(title: str, findings: list[Finding]) -> list[str]:
     for f in findings[:SHOW]:
         out.append(f"    in {f.scene!r} ({f.states} state(s)): {f.detail}")
         out.append(f"      shortest path: {_short_path(f.path, f.scene)}")
+        out += _diagnosis(f.diagnosis, f.scene, "      ")
     if len(findings) > SHOW:
         out.append(f"    … and {len(findings) - SHOW} more scene(s) (see --format json)")
     return out

@@ -21,7 +21,8 @@ from ..engine.model import Story
 from ..engine.problems import did_you_mean
 from ..engine.saves import deserialize, serialize
 from ..engine.state import GameState
-from .playfile import Playthrough, PlaythroughError, Step, load_playthrough
+from .diagnose import why_false
+from .playfile import Playthrough, PlaythroughError, Step, check_names, load_playthrough
 from .stories import StoryCache, default_story_dir, unlocks_by_scene
 
 
@@ -174,6 +175,12 @@ class Runner:
             line, col = (play.story_line, 1) if play.story else (0, 0)
             result.failure = Failure(file, line, col, None, "the story cannot be loaded", details)
             return result
+        unknown = check_names(play, story)
+        if unknown:
+            first = unknown[0]
+            details = [str(p) for p in unknown]
+            result.failure = Failure(file, first.line, first.col, None, "invalid playthrough file", details)
+            return result
         if play.seed is not None:
             random.seed(play.seed)
         try:
@@ -211,9 +218,7 @@ class Runner:
             raise _StepFailed(f"start: the story has no scene {scene!r}{did_you_mean(scene, story.scenes)}")
         state = GameState.initial(story)
         enter_scene(state, story, scene)
-        for name, value in play.start_variables.items():
-            if name not in story.variables:
-                raise _StepFailed(f"start: the story has no variable {name!r}{did_you_mean(name, story.variables)}")
+        for name, value in play.start_variables.items():  # names: checked by check_names
             want = type_name(story.variables[name])
             if type_name(value) != want:
                 raise _StepFailed(f"start: variable {name!r} holds {want}, not {show(value)}")
@@ -281,34 +286,22 @@ class Runner:
 
     def expect_variables(self, game: Game, story: Story, want: dict[str, Any]) -> list[str]:
         out: list[str] = []
-        for name, value in want.items():
-            if name not in game.variables:
-                out += _mismatch(
-                    f"variables.{name}", show(value), f"no such variable{did_you_mean(str(name), game.variables)}"
-                )
-            elif not _same(value, game.variables[name]):
+        for name, value in want.items():  # names: checked by check_names
+            if not _same(value, game.variables[name]):
                 out += _mismatch(f"variables.{name}", show(value), show(game.variables[name]))
         return out
 
-    def _held(self, game: Game, story: Story, want: Any, what: str) -> tuple[list[str], dict[str, list[str]]]:
+    def _held(self, story: Story, want: Any) -> dict[str, list[str]]:
+        """List variable -> the names asked about (list names: checked by check_names)."""
         if isinstance(want, dict):
-            lists = {str(k): _as_list(v) for k, v in want.items()}
-        elif story.inventory is None:  # no inventory: an item held in any list counts
-            return [], {ANY_LIST: _as_list(want)}
-        else:
-            lists = {story.inventory: _as_list(want)}
-        errors = []
-        for name in lists:
-            if name != ANY_LIST and not isinstance(game.variables.get(name), list):
-                errors.append(f"{what}: {name!r} is not a list variable of the story")
-        return errors, lists
+            return {str(k): _as_list(v) for k, v in want.items()}
+        if story.inventory is None:  # no inventory: an item held in any list counts
+            return {ANY_LIST: _as_list(want)}
+        return {story.inventory: _as_list(want)}
 
     def expect_has(self, game: Game, story: Story, want: Any) -> list[str]:
-        errors, lists = self._held(game, story, want, "has")
-        if errors:
-            return errors
         out: list[str] = []
-        for name, items in lists.items():
+        for name, items in self._held(story, want).items():
             held = _holding(game, name)
             missing = [i for i in items if i not in held]
             if missing:
@@ -316,11 +309,8 @@ class Runner:
         return out
 
     def expect_lacks(self, game: Game, story: Story, want: Any) -> list[str]:
-        errors, lists = self._held(game, story, want, "lacks")
-        if errors:
-            return errors
         out: list[str] = []
-        for name, items in lists.items():
+        for name, items in self._held(story, want).items():
             held = _holding(game, name)
             present = [i for i in items if i in held]
             if present:
@@ -354,9 +344,40 @@ class Runner:
         shown = [f"{c.id} ({c.text})" for c in game.choices]
         return show(shown) if shown else "no choices (the game is over)" if game.is_over else "no choices"
 
+    def _closed(self, game: Game) -> list[str]:
+        """The current scene's choices that are not shown, each with why its condition is false."""
+        if game.is_over:
+            return []
+        shown = {c.key for c in game.available()}
+        variables, visits = dict(game.variables), dict(game.visits)
+        return [
+            f"closed: {c.key} (if: {c.condition.source}): {'; '.join(why_false(c.condition, variables, visits))}"
+            for c in game.current.choices
+            if c.key not in shown and c.condition is not None
+        ]
+
     def expect_choices_include(self, game: Game, story: Story, want: Any) -> list[str]:
         missing = [w for w in _as_list(want) if not self._choice_matches(game, w)]
-        return _mismatch("choices including", show(missing), self._choices_shown(game), "choices") if missing else []
+        if not missing:
+            return []
+        return [
+            *_mismatch("choices including", show(missing), self._choices_shown(game), "choices"),
+            *self._closed(game),
+        ]
+
+    def expect_choices_count(self, game: Game, story: Story, want: Any) -> list[str]:
+        low, high = (want, want) if isinstance(want, int) else (want.get("min", 0), want.get("max"))
+        count = len(game.choices)
+        if low <= count and (high is None or count <= high):
+            return []
+        if low == high:
+            expected = f"exactly {low}"
+        elif high is None:
+            expected = f"at least {low}"
+        else:
+            expected = f"at most {high}" if low == 0 else f"between {low} and {high}"
+        found = f"{count}: {self._choices_shown(game)}" if count else self._choices_shown(game)
+        return [*_mismatch("number of choices", expected, found, "choices"), *self._closed(game)]
 
     def expect_choices_exclude(self, game: Game, story: Story, want: Any) -> list[str]:
         present = [w for w in _as_list(want) if self._choice_matches(game, w)]

@@ -1,7 +1,11 @@
-"""Witnesses: the shortest playthrough to each ending and to each otherwise-unvisited scene.
+"""Witnesses: the shortest playthrough to each ending and to each otherwise-unvisited scene,
+and to each dead end and soft-lock found.
 
 Each is a ``*.play.yaml`` that ``evegame playtest`` runs: choices by id, and an
-``expect`` of the scene (and ending) at the end. Files already in the folder are
+``expect`` of the scene (and ending) at the end. A dead end's or soft-lock's witness
+reaches it, then expects what is missing (a choice shown, the closed choice open), so
+it fails while the problem is there, with the state and the closed conditions in its
+comments and in the failure. Files already in the folder are
 never overwritten or removed unless asked (``--force``), and never written through
 a symbolic link.
 """
@@ -34,22 +38,74 @@ def file_name(witness: Witness) -> str:
     return f"{witness.kind}-{witness.target}.play.yaml"
 
 
+PROBLEMS = {"dead_end": "a dead end", "soft_lock": "a soft-lock"}
+
+
 def render(witness: Witness, story_ref: str) -> str:
+    if witness.kind in PROBLEMS:
+        return _render_problem(witness, story_ref)
     what = f"ending {witness.target!r}" if witness.kind == "ending" else f"scene {witness.target!r}"
     n = len(witness.path)
     lines = [
         f"{HEADER}: the shortest route",
-        f"# to {what} ({n} choice{'s' * (n != 1)}). Regenerate it rather than edit it.",
+        f"# to {what} ({_choices(n)}). Regenerate it rather than edit it.",
         f"name: {json.dumps(f'Shortest route to {what}')}",
         f"story: {scalar(story_ref)}",
         "steps:",
+        *_chosen(witness.path),
     ]
-    for scene, key in witness.path:
-        lines.append(f"  - choose: {scalar(key)}  # in {scene}")
     if witness.kind == "ending":
         lines.append(f"  - expect: {{scene: {scalar(witness.scene)}, ending: {scalar(witness.target)}}}")
     else:
         lines.append(f"  - expect: {{scene: {scalar(witness.scene)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _choices(n: int) -> str:
+    return f"{n} choice{'s' * (n != 1)}"
+
+
+def _chosen(path: list[tuple[str, str]]) -> list[str]:
+    return [f"  - choose: {scalar(key)}  # in {scene}" for scene, key in path]
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())  # a condition written over several lines stays in its comment
+
+
+def _render_problem(witness: Witness, story_ref: str) -> str:
+    d = witness.diagnosis
+    assert d is not None
+    what = f"{PROBLEMS[witness.kind]} in scene {witness.target!r}"
+    onward = d.route[len(witness.path) :]
+    head = f"{HEADER}: the shortest route\n# to {what} ({_choices(len(witness.path))})"
+    if witness.kind == "dead_end":
+        head += ". It fails while the dead end is there:\n# no choice is shown."
+    elif not d.closed:
+        head += ". No closed choice was found near it,\n# and from there no ending can be reached."
+    else:
+        head += f",\n# then on to {d.scene!r}," if onward else ",\n#"
+        head += " where a closed choice would lead on. It fails while that way stays closed."
+    lines = [head, "# Regenerate it rather than edit it.", f"# The state there: {_comment(d.state_text())}"]
+    if d.closed:
+        lines.append(f"# Closed choices in {d.scene!r}:")
+        lines += [f"#   {_comment(str(c))}" for c in d.closed]
+    lines += [
+        f"name: {json.dumps(what[0].upper() + what[1:])}",
+        f"story: {scalar(story_ref)}",
+        "steps:",
+        *_chosen(witness.path),
+    ]
+    checks = [f"scene: {scalar(witness.scene)}", "over: false"]
+    if onward:
+        lines.append(f"  - expect: {{{', '.join(checks)}}}")
+        lines += _chosen(onward)
+        checks = [f"scene: {scalar(d.scene)}"]
+    if witness.kind == "dead_end":
+        checks.append("choices_count: {min: 1}")
+    elif d.closed:
+        checks.append(f"choices_include: [{scalar(d.closed[0].choice)}]")
+    lines.append(f"  - expect: {{{', '.join(checks)}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -122,7 +178,11 @@ def write_witnesses(
             done.written.append(path)
     produced = {out / file_name(w) for w in report.witnesses}
     for old in sorted(out.glob("*.play.yaml")):
-        if old not in produced and old.name.startswith(("ending-", "scene-")) and _regular(old):
+        if (
+            old not in produced
+            and old.name.startswith(("ending-", "scene-", "dead_end-", "soft_lock-"))
+            and _regular(old)
+        ):
             if not (_read(old) or "").startswith(HEADER):
                 continue  # written by hand
             if force:

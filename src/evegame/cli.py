@@ -23,6 +23,10 @@ EXAMPLES = {
   evegame play --story mystory/ --watch   reload as you edit
   evegame play --plain             line mode, for screen readers
   printf '1\\n2\\nquit\\n' | evegame play --plain   a scripted game""",
+    "serve": """examples:
+  evegame serve                    the shipped story at http://127.0.0.1:8000 (one game per browser tab)
+  evegame serve --story mystory/ --port 8080
+  evegame serve --host 0.0.0.0     reachable from other machines: anyone who can reach it can play""",
     "check": """examples:
   evegame check                    check the shipped story
   evegame check mystory/           check your story; exit 1 on errors
@@ -116,6 +120,42 @@ def _plain_mode(args: argparse.Namespace) -> bool:
         )
         print(f"evegame: {what}: playing in plain line mode (--plain)", file=sys.stderr)
     return bool(missing)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import web
+    from .engine import read_story
+    from .paths import data_dir
+
+    if not web.available():
+        print(f"evegame serve: the web server is not installed; install it with: {web.INSTALL_HINT}", file=sys.stderr)
+        return 1
+    from .web.server import GameServer, game_command, is_loopback
+
+    story_dir = _story_arg(args.story).resolve()
+    story = read_story(story_dir)  # a broken story is reported now, not in every browser tab
+    data = data_dir(args.data_dir).resolve()
+    url = f"http://{f'[{args.host}]' if ':' in args.host else args.host}:{args.port}/"
+    if not is_loopback(args.host):
+        print(
+            f"evegame serve: warning: listening on {args.host}: anyone who can reach port {args.port} "
+            f"can play and write saves in {data}",
+            file=sys.stderr,
+        )
+    server = GameServer(
+        game_command(story_dir, data), host=args.host, port=args.port, title=story.title, max_games=args.max_games
+    )
+
+    def ready() -> None:
+        print(f"evegame serve: {story.title} at {url} (one game per browser tab; Ctrl+C stops)", flush=True)
+
+    try:
+        server.serve(ready=ready)
+    except OSError as exc:
+        print(f"evegame serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print("evegame serve: stopped", flush=True)
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -257,6 +297,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     play = verb("play", "play a story in the terminal (the default command)", cmd_play)
     add_play_options(play)
+
+    serve = verb("serve", "play a story in a web browser: one game per browser tab (needs evegame[web])", cmd_serve)
+    serve.add_argument("--story", metavar="DIR", help="the story folder to serve (default: the shipped story)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)",
+    )
+    serve.add_argument(
+        "--max-games",
+        type=int,
+        default=8,
+        metavar="N",
+        help="games (browser tabs) running at once; more are turned away (default: 8)",
+    )
 
     check = verb("check", "check a story folder and report every problem as file:line:col", cmd_check)
     check.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")

@@ -263,12 +263,7 @@ def exhaustive_text(
     out += _fmt_cov("scenes", cov["scenes"], "not reached")
     out += _fmt_cov("choices", cov["choices"], "not taken")
     out += _fmt_cov("endings", cov["endings"], "not reached")
-    if report.state_bound_hit:
-        out.append(f"  BOUND: stopped adding states at --max-states {report.max_states:,}; results are partial")
-    if report.depth_bound_hit:
-        out.append(f"  BOUND: stopped at --max-depth {report.max_depth}; results are partial")
-    if report.time_bound_hit:
-        out.append(f"  BOUND: stopped at --max-seconds {report.max_seconds:g}; results are partial")
+    out += [f"  BOUND: {limit} reached; results are partial" for limit in report.limits_hit()]
     if not report.bound_hit:
         out.append("  bounds: none hit; every reachable state was explored")
     out += _findings("dead ends", report.dead_ends)

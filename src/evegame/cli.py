@@ -55,7 +55,11 @@ EXAMPLES = {
   evegame explore --random 1000                   1000 random games of the shipped story
   evegame explore mystory/ --random 200 --seed 42 --max-steps 500
   evegame explore mystory/ --exhaustive --emit-witnesses tests/playthroughs/witnesses
-  evegame explore story --exhaustive --jobs 2 --min-coverage 95 --format json""",
+  evegame explore story --exhaustive --jobs 2 --min-coverage 95 --format json
+  evegame explore mystory/ --random 1000000 --max-seconds 60
+
+exit status: 0 OK, 1 a problem found (FAIL), 2 a wrong option,
+3 INCOMPLETE (a bound or --max-seconds stopped it before it found a problem)""",
 }
 
 

@@ -68,8 +68,8 @@ def add_explore_options(p: argparse.ArgumentParser) -> None:
     exh.add_argument(
         "--emit-witnesses",
         metavar="OUTDIR",
-        help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR "
-        "(existing files are kept, and listed, unless --force)",
+        help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR, "
+        "and one that reproduces each dead end and soft-lock (existing files are kept, and listed, unless --force)",
     )
     exh.add_argument(
         "--force",

@@ -39,3 +39,25 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def data_dir_problem(folder: Path) -> str | None:
+    """Why saves cannot be written in ``folder`` (a plain sentence naming it), or None when they can.
+
+    Creates the folder when it is missing, and writes and removes one empty temp file in it.
+    """
+    import tempfile
+
+    folder = Path(folder)
+    advice = "you can play, but nothing will be saved; choose another folder with --data-dir"
+    if folder.exists() and not folder.is_dir():
+        return f"The data folder {folder} is a file, not a folder: {advice}."
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".evegame-write-check.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        return f"The data folder {folder} cannot be written ({why.lower()}): {advice}."
+    return None

@@ -15,8 +15,8 @@ def test_save_sweeps_old_temp_files_but_keeps_saves_and_fresh_temps(tmp_path: Pa
     game = Game.load(MINI)
     store = SaveStore(tmp_path, game.story)
     store.save("1", game, play_time=1.0)
-    old = store.directory / ".slot-2.json.abc123.tmp"
-    fresh = store.directory / ".auto.json.def456.tmp"
+    old = store.directory / ".slot-2.json.abc12345.tmp"
+    fresh = store.directory / ".auto.json.def45678.tmp"
     for tmp in (old, fresh):
         tmp.write_text('{"half": ')
     hour_ago = time.time() - 3600

@@ -139,7 +139,7 @@ async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> N
         assert app.theme == "gruvbox" and app.animation_level == "none"
         assert app.screen.query_one("#animations-state", Static).render().plain == "off"
     saved = json.loads((data_dir / "settings.json").read_text())
-    assert saved == {"theme": "gruvbox", "reveal_speed": 60, "animations": False}
+    assert saved == {"version": 1, "theme": "gruvbox", "reveal_speed": 60, "animations": False}
     app = make_app()
     async with app.run_test():
         assert app.theme == "gruvbox" and app.settings.reveal_speed == 60

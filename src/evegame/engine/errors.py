@@ -53,3 +53,10 @@ class ChoiceError(EvegameError):
 
 class SaveError(EvegameError):
     """A save that cannot be read or written."""
+
+
+class SlotChanged(SaveError):
+    """Saving would replace a save this game has not seen: another game (or the player) wrote it.
+
+    Nothing was written. Ask the player, then save again with ``overwrite=True``.
+    """

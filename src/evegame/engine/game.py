@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .effects import compile_effects, compile_entry, unlocks_by_scene
-from .errors import ChoiceError
-from .gcpause import gc_paused
+from .errors import ChoiceError, SaveError
 from .loader import read_story
 from .machine import SceneMachine, build_machine, trigger_name
 from .model import Achievement, Choice, Scene, Story, Value
@@ -46,6 +46,20 @@ class Outcome:
     unlocked: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _UndoStep:
+    """What one choice changed, to take it back: O(what changed), not O(the whole state).
+
+    The path and the codex only grow during a choice, so their old lengths are enough.
+    """
+
+    scene: str
+    path_len: int
+    codex_len: int
+    variables: dict[str, Value]  # old values of the variables that changed
+    visits: dict[str, int | None]  # old counts of the scenes whose count changed (None: not visited)
+
+
 class _Model:
     """The transitions model: the machine keeps the current scene id in ``state``."""
 
@@ -55,18 +69,19 @@ class _Model:
 class Game:
     """One game of a story. Every client changes the state only through this class."""
 
-    def __init__(self, story: Story, *, record_undo: bool = True) -> None:
+    def __init__(self, story: Story, *, record_undo: bool = True, game_id: str | None = None) -> None:
         self.story = story
         self.record_undo = record_undo
+        self.game_id = game_id or uuid.uuid4().hex  # one game's identity across saves (autosaves follow it)
         self.notices: list[str] = []
         self.state = GameState.initial(story)
-        self._undo: list[GameState] = []
+        self._undo: list[_UndoStep] = []
+        self._replay_callbacks: dict[tuple[str, str], list[Callable[[], None]]] = {}
         self._unlocks_by_scene = unlocks_by_scene(story)
         self._model = _Model()
-        with gc_paused():
-            self.machine: SceneMachine = build_machine(
-                story, self._model, holds=self._holds, apply_choice=self._apply_choice, enter_scene=self._enter_scene
-            )
+        self.machine: SceneMachine = build_machine(
+            story, self._model, holds=self._holds, apply_choice=self._apply_choice, enter_scene=self._enter_scene
+        )
         self._enter_scene(story.scenes[story.start])()
 
     # -- construction ---------------------------------------------------------------
@@ -77,15 +92,41 @@ class Game:
         return cls(read_story(story_dir), **kwargs)
 
     @classmethod
-    def restore(cls, story: Story | str | Path, snapshot: Mapping[str, Any], **kwargs: Any) -> Game:
-        """A game in the state of ``snapshot`` (from ``snapshot()``); raises SaveError."""
+    def restore(
+        cls, story: Story | str | Path, snapshot: Mapping[str, Any], *, replay: bool = False, **kwargs: Any
+    ) -> Game:
+        """A game in the state of ``snapshot`` (from ``snapshot()``); raises SaveError.
+
+        With ``replay`` the saved path is played again through ``choose`` from the start, so
+        undo reaches back to the start; when the replay does not reproduce the snapshot (the
+        story changed) the game is the snapshot's state with no undo history. Time and memory
+        are linear in the path's length.
+        """
         if not isinstance(story, Story):
             story = read_story(story)
-        game = cls(story, **kwargs)
+        if not isinstance(snapshot, Mapping):
+            raise SaveError("the saved state is not a mapping")
         state, notices = GameState.from_snapshot(story, dict(snapshot))
+        game = cls(story, **kwargs)
+        if replay and game.record_undo and game._replay(state.path) and game.state == state:
+            game.notices = notices
+            return game
+        game._undo.clear()
         game._set_state(state)
         game.notices = notices
         return game
+
+    def _replay(self, path: list[tuple[str, str]]) -> bool:
+        """Take the choices of ``path`` from the current state; False at the first one that does not apply."""
+        for scene, key in path:
+            if self.state.scene != scene:
+                return False
+            picked = next((c for c in self.available() if c.key == key), None)
+            if picked is None:
+                return False
+            self._take(picked, self._run_callbacks)
+        self._set_state(self.state)
+        return True
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as a JSON-ready dict; ``Game.restore`` takes it back."""
@@ -94,6 +135,7 @@ class Game:
     def reset(self) -> None:
         """Start again from the story's start, forgetting undo history."""
         self._undo.clear()
+        self.game_id = uuid.uuid4().hex
         self._set_state(GameState.initial(self.story))
         self._enter_scene(self.story.scenes[self.story.start])()
 
@@ -207,16 +249,41 @@ class Game:
 
     def choose(self, choice: str | int) -> Outcome:
         """Take a choice (by id, exact text or number) through the state machine."""
-        picked = self.find_choice(choice)
-        before_vars = dict(self.state.variables)
-        before_codex = len(self.state.codex)
+        return self._take(self.find_choice(choice), self._fire)
+
+    def _take(self, picked: Choice, move: Callable[[Choice], None]) -> Outcome:
+        """Take ``picked`` with ``move``, noting what changed and (with ``record_undo``) how to undo it."""
+        state = self.state
+        before_vars = dict(state.variables)
+        before_visits = dict(state.visits) if self.record_undo else {}
+        before_scene, before_path, before_codex = state.scene, len(state.path), len(state.codex)
+        state.path.append((state.scene, picked.key))
+        move(picked)
+        changes = {k: (v, state.variables[k]) for k, v in before_vars.items() if state.variables[k] != v}
         if self.record_undo:
-            self._undo.append(self.state.copy())
-        self.state.path.append((self.state.scene, picked.key))
+            visits = {k: before_visits.get(k) for k, n in state.visits.items() if before_visits.get(k) != n}
+            old = {k: (list(v) if isinstance(v, list) else v) for k, (v, _) in changes.items()}
+            self._undo.append(_UndoStep(before_scene, before_path, before_codex, old, visits))
+        return Outcome(changes, state.codex[before_codex:])
+
+    def _fire(self, picked: Choice) -> None:
         if not self._model.trigger(trigger_name(self.state.scene, picked.key)):
             raise ChoiceError(f"choice {picked.key!r} was refused by the machine")
-        changes = {k: (v, self.state.variables[k]) for k, v in before_vars.items() if self.state.variables[k] != v}
-        return Outcome(changes, self.state.codex[before_codex:])
+
+    def _run_callbacks(self, picked: Choice) -> None:
+        """What the machine's transition for ``picked`` runs (its ``before`` and the target's ``on_enter``
+        callbacks, the very same objects), without the machine's dispatch: for replaying long paths."""
+        for callback in self._callbacks(picked):
+            callback()
+
+    def _callbacks(self, picked: Choice) -> list[Callable[[], None]]:
+        found = self._replay_callbacks.get((self.state.scene, picked.key))
+        if found is None:
+            event = self.machine.events[trigger_name(self.state.scene, picked.key)]
+            transition = event.transitions[self.state.scene][0]
+            found = [*transition.before, *self.machine.get_state(picked.goto).on_enter]
+            self._replay_callbacks[self.state.scene, picked.key] = found
+        return found
 
     def step(self, choice: Choice) -> None:
         """Take an available model choice with no bookkeeping beyond the state (for explorers)."""
@@ -235,7 +302,18 @@ class Game:
         """Step back ``steps`` choices (as far as the start); return how many were undone."""
         done = 0
         while done < steps and self._undo:
-            self._set_state(self._undo.pop())
+            step = self._undo.pop()
+            state = self.state
+            state.variables.update(step.variables)
+            for sid, count in step.visits.items():
+                if count is None:
+                    state.visits.pop(sid, None)
+                else:
+                    state.visits[sid] = count
+            del state.path[step.path_len :]
+            del state.codex[step.codex_len :]
+            state.scene = step.scene
+            self._set_state(state)
             done += 1
         return done
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine import Game, Outcome, Story
 from ..engine.errors import ChoiceError, SaveError
-from ..engine.saves import AUTOSAVE, SaveInfo, SaveStore
+from ..engine.saves import AUTOSAVE, SaveInfo, SaveResult, SaveStore
 from ..userdata import Gallery
 from .labels import outcome_messages
 
@@ -36,28 +36,11 @@ class PlayClock:
         return self.base + max(0.0, self.now() - self._started)
 
 
-def rebuild(story: Story, snapshot: Mapping[str, Any]) -> tuple[Game, list[str]]:
-    """A game in the state of ``snapshot`` with its undo history, when the path replays exactly.
-
-    Replaying the path through ``Game.choose`` from the start gives the same states the
-    player went through, so undo reaches back to the start even after a load or a reload.
-    When the replay does not reproduce the snapshot (the story changed), fall back to
-    ``Game.restore`` (no undo history). Raises SaveError like ``Game.restore``.
-    """
-    restored = Game.restore(story, snapshot)
-    replay = Game(story)
-    try:
-        for scene, key in restored.path:
-            if replay.state.scene != scene:
-                break
-            replay.choose(key)
-    except ChoiceError:
-        pass
-    else:
-        if replay.snapshot() == restored.snapshot():
-            replay.notices = list(restored.notices)
-            return replay, list(restored.notices)
-    return restored, list(restored.notices)
+def rebuild(story: Story, snapshot: Mapping[str, Any], game_id: str | None = None) -> tuple[Game, list[str]]:
+    """A game in the state of ``snapshot`` with its undo history when the path replays exactly
+    (``Game.restore(replay=True)``: linear in the path; else no undo history). Raises SaveError."""
+    game = Game.restore(story, snapshot, replay=True, game_id=game_id)
+    return game, list(game.notices)
 
 
 @dataclass
@@ -82,6 +65,7 @@ class GameSession:
         self.game: Game | None = None
         self.clock = PlayClock()
         self.codex_seen: set[str] = set()
+        self.kept_previous: str | None = None  # where the last autosave put the game it replaced
 
     def use_story(self, story: Story, game: Game | None = None) -> None:
         """Switch to an edited version of the story (hot reload), with the game moved onto it."""
@@ -103,33 +87,39 @@ class GameSession:
         return self.autosave()
 
     def continue_slot(self) -> SaveInfo | None:
-        """The save Continue resumes: the latest loadable one whose game is not over."""
-        scenes = self.story.scenes
-        good = [i for i in self.saves.list() if i.ok and i.scene in scenes and not scenes[i.scene].is_ending]
-        if not good:
-            return None
-        return max(good, key=lambda i: (i.saved_at or "", i.path.stat().st_mtime_ns if i.path.exists() else 0))
+        """The save Continue resumes: the game last played (the autosave follows it) when it loads and
+        is not over, else the latest save that loads and is not over (``SaveStore.continue_info``)."""
+        return self.saves.continue_info()
 
     def load(self, slot: str) -> list[str]:
-        """Resume the game saved in ``slot`` (with its undo history); return notices. Raises SaveError."""
-        loaded = self.saves.load(slot)
-        game, _ = rebuild(self.story, loaded.game.snapshot())
-        self.start(game, loaded.play_time)
-        return list(loaded.notices)
+        """Resume the game saved in ``slot`` (with its undo history); return notices. Raises SaveError.
 
-    def save(self, slot: str) -> Path:
-        """Save the game in ``slot``; raises SaveError (also when there is no game)."""
+        The autosave then holds this game (the one it held is kept as a previous game), so
+        Continue resumes the game loaded last.
+        """
+        loaded = self.saves.load(slot)
+        self.start(loaded.game, loaded.play_time)
+        notices = list(loaded.notices)
+        if slot != AUTOSAVE:
+            notices += self.autosave()
+        return notices
+
+    def save(self, slot: str, *, overwrite: bool = False) -> SaveResult:
+        """Save the game in ``slot``; raises SaveError (also when there is no game), and SlotChanged
+        when another game wrote the slot since it was listed (ask, then ``overwrite=True``)."""
         if self.game is None:
             raise SaveError("there is no game to save")
-        return self.saves.save(slot, self.game, play_time=self.clock.elapsed)
+        result = self.saves.save(slot, self.game, play_time=self.clock.elapsed, overwrite=overwrite)
+        if result.kept_as is not None:
+            self.kept_previous = result.kept_as
+        return result
 
     def autosave(self) -> list[str]:
-        """Save into the autosave slot; return the problem as a message (empty when saved)."""
+        """Save into the autosave slot; return problems as messages (empty when saved and nothing was set aside)."""
         try:
-            self.save(AUTOSAVE)
+            return self.save(AUTOSAVE).notes
         except SaveError as exc:
             return [f"Cannot save: {exc}"]
-        return []
 
     # -- playing ---------------------------------------------------------------------------
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..engine import Game, Outcome
 from ..engine.model import CodexEntry
 from ..engine.render import format_value
-from ..engine.saves import SaveInfo
+from ..engine.saves import SaveInfo, saved_at_text
 
 
 def format_duration(seconds: float) -> str:
@@ -19,16 +17,8 @@ def format_duration(seconds: float) -> str:
 
 
 def format_saved_at(stamp: str | None) -> str:
-    """An ISO timestamp from a save, in local time; the raw text when it does not parse."""
-    if not stamp:
-        return "unknown time"
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    """An ISO timestamp from a save, in local time; "unknown time" when it is odd (never raises)."""
+    return saved_at_text(stamp)
 
 
 def slot_name(slot: str) -> str:

@@ -76,7 +76,7 @@ def reload_story(root: Path, game: Game | None) -> Reloaded:
     if game is None:
         return Reloaded(story, message=f"Reloaded {story.title}.")
     try:
-        new_game, notices = rebuild(story, game.snapshot())
+        new_game, notices = rebuild(story, game.snapshot(), game.game_id)
     except SaveError as exc:
         return Reloaded(
             story,

@@ -404,11 +404,12 @@ class SaveStore:
         except SaveError as exc:
             aside = backup_damaged(path)
             reason = _one_line(str(exc).removeprefix(f"{path.name}: "))
-            return [
+            notes.append(
                 f"{path.name} could not be used ({reason}); it is kept as {aside.name}, and a fresh autosave was written"
-            ]
+            )
+            return None
         self._rotate(game_id_of(data), current)
-        return [f"the game that was in {path.name} is kept as {slot_label(PREVIOUS[0])}"]
+        return PREVIOUS[0]
 
     def _rotate(self, displaced: str, current: str) -> None:
         """auto.json becomes "Previous game 1", the previous games move one further.

@@ -202,3 +202,54 @@ def test_data_dir_problem_names_the_folder_in_plain_words(tmp_path: Path) -> Non
     )
     problem = data_dir_problem(blocker / "inside")
     assert problem is not None and str(blocker / "inside") in problem and "Errno" not in problem
+
+
+TWO_GAMES = r"""
+import sys
+from evegame.engine import Game, read_story
+from evegame.engine.errors import SlotChanged
+from evegame.engine.saves import AUTOSAVE, SaveStore
+story_dir, data_dir, role = sys.argv[1:4]
+story = read_story(story_dir)
+store = SaveStore(data_dir, story)
+game = Game(story)
+if role == "first":
+    game.choose("to_desk")
+    store.save(AUTOSAVE, game, play_time=1)
+    store.info("3")  # the save screen lists slot 3: empty
+    print("listed", flush=True)
+    sys.stdin.readline()  # meanwhile the second game saves into slot 3 and autosaves its own game
+    try:
+        store.save("3", game, play_time=2)
+        print("saved")
+    except SlotChanged as exc:
+        print("refused:", exc)
+    game.choose("pay")
+    print("autosave kept:", store.save(AUTOSAVE, game, play_time=3).kept_as)
+else:
+    store.info("3")
+    store.save("3", game, play_time=5)
+    store.save(AUTOSAVE, game, play_time=5)
+"""
+
+
+def test_two_game_processes_never_overwrite_each_others_saves_silently(story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    run = [sys.executable, "-c", TWO_GAMES, str(MINI), str(data)]
+    first = subprocess.Popen([*run, "first"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert first.stdout is not None and first.stdin is not None
+    assert first.stdout.readline() == "listed\n"
+    subprocess.run([*run, "second"], check=True, timeout=300)
+    out, _ = first.communicate("go\n", timeout=300)
+    assert first.returncode == 0
+    assert out.splitlines() == [
+        "refused: Slot 3 was empty when listed, and another game has saved there since; nothing was saved",
+        "autosave kept: auto-1",
+    ]
+    store = SaveStore(data, story)
+    assert store.info("3").scene == "hall"  # type: ignore[union-attr]  # the second game's save, intact
+    assert store.info(AUTOSAVE).scene == "room"  # type: ignore[union-attr]  # the first game, going on
+    assert store.info(PREVIOUS[0]).scene == "hall"  # type: ignore[union-attr]  # the second game's autosave, kept

@@ -57,7 +57,7 @@ class _UndoStep:
     path_len: int
     codex_len: int
     variables: dict[str, Value]  # old values of the variables that changed
-    visits: dict[str, int | None]  # old counts of the scenes whose count changed (None: not visited)
+    visits: dict[str, int | None]  # old count of the scene entered (None: not visited before)
 
 
 class _Model:
@@ -255,14 +255,14 @@ class Game:
         """Take ``picked`` with ``move``, noting what changed and (with ``record_undo``) how to undo it."""
         state = self.state
         before_vars = dict(state.variables)
-        before_visits = dict(state.visits) if self.record_undo else {}
         before_scene, before_path, before_codex = state.scene, len(state.path), len(state.codex)
+        before_visits = state.visits.get(picked.goto)  # only entering a scene counts a visit
         state.path.append((state.scene, picked.key))
         move(picked)
         changes = {k: (v, state.variables[k]) for k, v in before_vars.items() if state.variables[k] != v}
         if self.record_undo:
-            visits = {k: before_visits.get(k) for k, n in state.visits.items() if before_visits.get(k) != n}
             old = {k: (list(v) if isinstance(v, list) else v) for k, (v, _) in changes.items()}
+            visits = {picked.goto: before_visits}
             self._undo.append(_UndoStep(before_scene, before_path, before_codex, old, visits))
         return Outcome(changes, state.codex[before_codex:])
 

@@ -165,6 +165,8 @@ def parse_json(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SaveError("file is not UTF-8 text") from None
+    if too_deep(text):
+        raise SaveError(f"file nests lists or mappings too deeply (more than {MAX_DEPTH} levels)")
     try:
         data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
@@ -173,24 +175,28 @@ def parse_json(raw: bytes) -> Any:
         raise SaveError(f"file nests lists or mappings too deeply (more than {MAX_DEPTH} levels)") from None
     except ValueError as exc:  # e.g. Python's own limit on digits
         raise SaveError(f"file holds a value that cannot be read ({str(exc).splitlines()[0][:80]})") from None
-    check_depth(data)
     return data
 
 
-def check_depth(data: Any, limit: int = MAX_DEPTH) -> None:
-    """SaveError when lists and mappings nest more than ``limit`` deep (checked without recursion)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            raise SaveError(f"file nests lists or mappings too deeply (more than {limit} levels)")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+# A JSON string (an unfinished one runs to the end: matching stays linear on any input), and
+# everything that is not a bracket. Possessive quantifiers: no backtracking.
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists and mappings nest more than ``limit`` deep in the JSON ``text``.
+
+    Checked before parsing, in linear passes (strings dropped, then innermost bracket pairs
+    removed once per level), so no parser or later code ever recurses that deep.
+    """
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    for _ in range(limit):
+        shorter = brackets.replace("[]", "").replace("{}", "")
+        if shorter == brackets:  # nothing left, or unbalanced (then the parser reports it)
+            return False
+        brackets = shorter
+    return bool(brackets.replace("[]", "").replace("{}", "") != brackets)
 
 
 def read_json(path: Path, limit: int = MAX_JSON_BYTES) -> Any:

@@ -263,6 +263,7 @@ class SaveStore:
         self.story = story
         self.directory = Path(data_dir) / "saves" / story.id
         self._seen: dict[str, tuple[Fingerprint, str | None]] = {}  # slot -> (fingerprint, game id)
+        self._parsed: dict[str, tuple[Fingerprint, Any]] = {}  # the autosave's document, read for listing
 
     def path(self, slot: str) -> Path:
         if slot == AUTOSAVE:
@@ -279,6 +280,9 @@ class SaveStore:
         """The document in ``slot``, remembered as seen; SaveError naming the file."""
         path = self.path(slot)
         before = fingerprint(path)
+        kept = self._parsed.pop(slot, None)
+        if kept is not None and before is not None and kept[0] == before:
+            return kept[1]  # listed a moment ago and unchanged since: not read and parsed again
         try:
             data = read_json(path)
         except SaveError as exc:
@@ -287,6 +291,8 @@ class SaveStore:
         after = fingerprint(path)
         gid = game_id_of(data) if isinstance(data, dict) else None
         self._seen[slot] = (after if after == before else None, gid)
+        if after == before and slot == AUTOSAVE:
+            self._parsed[slot] = (after, data)  # Continue lists the autosave, then loads it
         return data
 
     def load(self, slot: str, *, replay: bool = True, **game_options: Any) -> LoadedSave:
@@ -382,6 +388,7 @@ class SaveStore:
                         notes += self._set_aside_if_damaged(slot)
                 write_json_atomic(path, document)
                 self._seen[slot] = (fingerprint(path), game.game_id)
+                self._parsed.clear()
         except OSError as exc:
             raise SaveError(f"cannot write {path}: {exc.strerror or exc}") from None
         self.sweep_leftovers()

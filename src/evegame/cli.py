@@ -101,6 +101,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     if _plain_mode(args):
         from .plain import play_plain
 
+        if args.watch:
+            print(
+                "evegame: --watch reloads only the full-screen game; plain mode plays the story as loaded",
+                file=sys.stderr,
+            )
         return play_plain(story, data_dir(args.data_dir))
     from .tui import EveGameApp
 

@@ -37,6 +37,10 @@ def test_a_scripted_game_through_a_pipe_reaches_an_ending(tmp_path: Path) -> Non
 def test_plain_is_asked_for_explicitly_without_a_note(tmp_path: Path) -> None:
     run = play(tmp_path, "quit\n", "--plain")
     assert run.returncode == 0 and run.stderr == "" and "The Hall" in run.stdout
+    watching = play(tmp_path, "quit\n", "--plain", "--watch")
+    assert (
+        watching.stderr == "evegame: --watch reloads only the full-screen game; plain mode plays the story as loaded\n"
+    )
 
 
 def test_undo_takes_back_a_choice_and_the_autosave_follows(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .engine.errors import EvegameError, Problem, StoryError
+from .engine.errors import EvegameError, Problem, StoryError, group_problems
 from .terminal import use_colour
 
 EXAMPLES = {
@@ -83,10 +83,15 @@ def format_problem(problem: Problem, colour: bool) -> str:
 
 
 def print_problems(problems: Sequence[Problem], stream=None) -> None:  # type: ignore[no-untyped-def]
+    """Root causes first, what follows from each indented under it, long runs of one message counted."""
     stream = stream or sys.stderr
     colour = use_colour(stream)
-    for problem in problems:
-        print(format_problem(problem, colour), file=stream)
+    for group in group_problems(list(problems)):
+        print(format_problem(group.problem, colour), file=stream)
+        for follow in group.follows:
+            print("  " + format_problem(follow, colour), file=stream)
+        if group.more_like_this:
+            print(f"... and {group.more_like_this:,} more like this", file=stream)
 
 
 # --- verbs ---------------------------------------------------------------------
@@ -181,6 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             "errors": len(result.errors),
             "warnings": len(result.warnings),
             "problems": [p.to_dict() for p in problems],
+            "groups": [g.to_dict() for g in group_problems(problems)],
         }
         print(json.dumps(payload, indent=2))
         return 1 if failed else 0

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .operators import COMPARE, FUNCTIONS, KEYWORDS, OPERATORS, SCENE, SYMBOLS, TypeRuleError
+from .operators import COMPARE, FUNCTIONS, KEYWORDS, MEMBERSHIP, OPERATORS, SCENE, SYMBOLS, TypeRuleError
 from .values import TYPE_WORDS, type_name
 
 Evaluator = Callable[[Mapping[str, Any], Mapping[str, int]], Any]
@@ -75,8 +75,7 @@ def tokenize(source: str) -> list[Token]:
         text = m.group(kind)
         start = m.start(kind)
         if kind == "bad":
-            hint = " (use single quotes for strings)" if text in "\"'" else ""
-            raise ConditionError(f"unexpected character {text!r}{hint}", start)
+            raise ConditionError(_unexpected(source, start), start)
         if kind == "int" and len(text) > MAX_DIGITS:
             raise ConditionError(f"number too large (more than {MAX_DIGITS} digits)", start)
         if len(tokens) >= MAX_TOKENS:
@@ -85,6 +84,24 @@ def tokenize(source: str) -> list[Token]:
         pos = m.end()
     tokens.append(Token("end", "", len(source)))
     return tokens
+
+
+# Other languages' habits, and what to write here instead.
+_HABITS = (
+    (re.compile(r"&&"), "write 'and' instead of '&&'"),
+    (re.compile(r"\|\|"), "write 'or' instead of '||'"),
+    (re.compile(r"!(?!=)"), "write 'not' instead of '!'"),
+    (re.compile(r"(?<![=!<>])=(?!=)"), "to compare, write '==' ('=' alone sets nothing here)"),
+    (re.compile(r"[\"']"), "use single quotes for strings"),
+)
+
+
+def _unexpected(source: str, start: int) -> str:
+    """The message for a character the language has no use for, with a hint when it is a known habit."""
+    for pattern, hint in _HABITS:
+        if any(m.start() <= start < m.end() for m in pattern.finditer(source)):
+            return f"unexpected {source[start]!r}: {hint}"
+    return f"unexpected character {source[start]!r}"
 
 
 # --- syntax tree -----------------------------------------------------------
@@ -466,6 +483,25 @@ def evaluate_node(node: Node, variables: Mapping[str, Any], visits: Mapping[str,
 
 def _rebuild(source: str, tree: Node, variables: frozenset[str], scenes: frozenset[str]) -> Condition:
     return Condition(source, tree, variables, scenes, _compile(tree))
+
+
+def tested_items(tree: Node) -> list[tuple[str, str, int]]:
+    """(list variable, name, offset) for each ``'name' in list`` / ``not in`` test in a condition."""
+    found = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, Binary)
+            and OPERATORS[node.op].abstract is MEMBERSHIP
+            and isinstance(node.left, Lit)
+            and isinstance(node.right, Var)
+            and isinstance(node.left.value, str)
+        ):
+            found.append((node.right.name, node.left.value, node.left.offset))
+        for v in vars(node).values():
+            stack.extend(n for n in (v if isinstance(v, tuple) else (v,)) if isinstance(n, Node))
+    return found
 
 
 def parse_condition(

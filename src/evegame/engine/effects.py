@@ -49,6 +49,10 @@ class EffectContext(Protocol):
 
     def yaml11_word(self, container: Any, key: Any, what: str) -> bool: ...
 
+    def cause(self, names: list[str]) -> int | None: ...
+
+    def note_given(self, var: str, item: str, loc: SourceLoc) -> None: ...
+
 
 @dataclass(frozen=True)
 class SlotChange:
@@ -88,7 +92,10 @@ def declared_var(ctx: EffectContext, name: Any, loc: SourceLoc, verb: str) -> st
     """``name`` when it is a declared variable; else a located error (with a suggestion) and None."""
     if not isinstance(name, str) or name not in ctx.types:
         ctx.problems.error(
-            loc, f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), ctx.types)}", "undeclared"
+            loc,
+            f"{verb} names undeclared variable {name!r}{did_you_mean(str(name), ctx.types)}",
+            "undeclared",
+            under=ctx.cause([str(name)]),
         )
         return None
     return name
@@ -125,8 +132,12 @@ def _parse_set(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> 
                 loc.child(name),
                 f"type mismatch: {var!r} is {TYPE_WORDS[want]}, cannot set it to {describe(value)}",
                 "type",
+                under=ctx.cause([var]),
             )
             continue
+        if want == "list":
+            for i, item in enumerate(value):
+                ctx.note_given(var, item, loc.child(name, i))
         yield Effect("set", var, list(value) if want == "list" else value)
 
 
@@ -210,7 +221,9 @@ def _list_parser(verb: str, key: str) -> Callable[[EffectContext, Mapping[str, A
                     "type",
                 )
                 return
-        for item in names:
+        for i, item in enumerate(names):
+            if verb == "give":
+                ctx.note_given(var, item, loc.child(verb, i))
             yield Effect(verb, var, item)
 
     return parse

@@ -7,13 +7,13 @@ is the strict front door used by ``Game.load``: it raises ``StoryError``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache, validate
-from .conditions import Condition, ConditionError, parse_condition
+from .conditions import Condition, ConditionError, parse_condition, tested_items
 from .effects import EFFECT_KEYS, declared_var, parse_block
 from .errors import Problem, StoryError
 from .gcpause import gc_paused
@@ -24,6 +24,7 @@ from .render import INTERPOLATION
 from .values import TYPE_WORDS, describe, type_name
 from .yamlsource import Key, Within, YamlFileError, decode, parse_noting
 
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ID_RE = re.compile(r"[a-z0-9_]+\Z")
 VAR_RE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
@@ -154,6 +155,12 @@ class _Builder:
     _conditions: dict[str, Condition] = field(default_factory=dict)
     # unquoted yes/no/on/off/y/n not yet judged: (id of container, key) -> (file, word, line, col)
     _words: dict[tuple[int, Any], tuple[str, str, int, int]] = field(default_factory=dict)
+    # names whose declaration went wrong -> that problem: errors where they are used follow from it
+    _fallen: dict[str, int] = field(default_factory=dict)
+    # list items: where each (list, name) is first given, and first tested by a condition; lists shown as text
+    _given: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
+    _tested: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
+    _shown: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -240,12 +247,17 @@ class _Builder:
                     "manifest",
                 )
             return None
+        # the manifest nearest the folder's top (story.yaml first) is the story's; others are mistakes
+        manifests.sort(key=lambda d: (len(Path(d.file).parts), Path(d.file).name != "story.yaml", d.file))
         for extra in manifests[1:]:
-            self.problems.error(
+            handle = self.problems.error(
                 SourceLoc.at(extra.file, (Key("story"),)),
                 f"a second manifest: 'story:' is already in {self.problems.display(manifests[0].file)}",
                 "manifest",
             )
+            declared = extra.data["story"].get("variables") if isinstance(extra.data["story"], dict) else None
+            for name in declared if isinstance(declared, dict) else ():
+                self._fallen.setdefault(str(name), handle)
         manifest = manifests[0]
         m = self.mapping(manifest.data["story"], SourceLoc.at(manifest.file, ("story",)), MANIFEST_KEYS, "the manifest")
         if m is None:
@@ -323,7 +335,29 @@ class _Builder:
         if self.problems.has_errors or self.incomplete:
             return story
         validate.check_story(story, self.problems, lenient=lenient)
+        self.check_item_names(story)
         return story
+
+    def check_item_names(self, story: Story) -> None:
+        """Warn of list items tested but never given, and given but never tested nor shown (typos)."""
+        shown = self._shown | {s.var for s in story.status}
+        for (var, name), loc in self._tested.items():
+            if (var, name) not in self._given:
+                others = [n for v, n in self._given if v == var]
+                self.problems.warning(
+                    loc,
+                    f"a condition tests for {name!r} in {var!r}, but nothing ever gives it{did_you_mean(name, others)}",
+                    "item-never-given",
+                )
+        for (var, name), loc in self._given.items():
+            if (var, name) not in self._tested and var not in shown:
+                others = [n for v, n in self._tested if v == var]
+                self.problems.warning(
+                    loc,
+                    f"{name!r} is put in {var!r} but no condition tests for it and no text shows "
+                    f"{var!r}{did_you_mean(name, others)}",
+                    "item-never-tested",
+                )
 
     def ref_error(self, loc: SourceLoc, message: str, code: str) -> None:
         """A reference to a missing scene or entry; not judged when a file failed to parse."""
@@ -377,18 +411,36 @@ class _Builder:
 
     def warn_yaml11_words(self) -> None:
         """Unquoted yes/no/on/off/y/n left where a flag (or any value) is taken: a warning with the fix."""
-        for file, word, line, col in self._words.values():
-            flag = "true" if word.lower() in ("yes", "on", "y") else "false"
-            self.problems.at(
-                SourceLoc.at(file),
-                line,
-                col,
-                f"the unquoted {word!r} is read as {flag} by YAML 1.1 but as text by YAML 1.2 editors: "
-                f"write {flag} for a flag, or quote it: '{word}' for text",
-                "yaml11",
-                "warning",
-            )
-        self._words.clear()
+        for container, key in list(self._words):
+            self.warn_yaml11_word(container, key)
+
+    def warn_yaml11_word(self, container: Any, key: Any) -> int | None:
+        """The warning for one unquoted yes/no/on/off/y/n in ``container[key]``, if it is one; its handle."""
+        found = self._words.pop((container if isinstance(container, int) else id(container), key), None)
+        if found is None:
+            return None
+        file, word, line, col = found
+        flag = "true" if word.lower() in ("yes", "on", "y") else "false"
+        return self.problems.at(
+            SourceLoc.at(file),
+            line,
+            col,
+            f"the unquoted {word!r} is read as {flag} by YAML 1.1 but as text by YAML 1.2 editors: "
+            f"write {flag} for a flag, or quote it: '{word}' for text",
+            "yaml11",
+            "warning",
+        )
+
+    def note_given(self, var: str, item: str, loc: SourceLoc) -> None:
+        """An effect (or a starting value) puts ``item`` in the list ``var``, written at ``loc``."""
+        self._given.setdefault((var, item), loc)
+
+    def cause(self, names: Iterable[str]) -> int | None:
+        """The problem that explains an error about these names (a declaration that failed), if any."""
+        for name in names:
+            if name in self._fallen:
+                return self._fallen[name]
+        return None
 
     def ident(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
         value = self.string(raw, key, loc, required=required)
@@ -426,28 +478,36 @@ class _Builder:
         for name, value in raw.items():
             vloc = loc.child(Key(str(name)))
             if not isinstance(name, str) or not VAR_RE.match(name):
-                self.problems.error(
+                self._fallen[str(name)] = self.problems.error(
                     vloc, f"variable name {name!r} may use only a-z, 0-9 and _ and not start with a digit", "id"
                 )
                 continue
             if name in RESERVED:
-                self.problems.error(
+                self._fallen[name] = self.problems.error(
                     vloc, f"{name!r} is a word of the condition language and cannot be a variable", "id"
                 )
                 continue
             kind = type_name(value)
             if kind == "list" and not all(isinstance(v, str) for v in value):
-                self.problems.error(loc.child(name), f"list variable {name!r} holds strings only", "type")
+                self._fallen[name] = self.problems.error(
+                    loc.child(name), f"list variable {name!r} holds strings only", "type"
+                )
                 continue
             if kind not in ("int", "bool", "str", "list"):
-                self.problems.error(
+                self._fallen[name] = self.problems.error(
                     loc.child(name),
                     f"variable {name!r} must start as a number, true/false, a string or a list, not {describe(value)}",
                     "type",
                 )
                 continue
+            word = self.warn_yaml11_word(raw, name)
+            if word is not None:  # 'mood: off' declares a flag: what goes wrong where mood is used follows from it
+                self._fallen[name] = word
             self.types[name] = kind
             out[name] = list(value) if kind == "list" else value
+            if kind == "list":
+                for i, item in enumerate(value):
+                    self._given.setdefault((name, item), loc.child(name, i))
         return out
 
     def parse_inventory(self, m: dict[str, Any], loc: SourceLoc) -> None:
@@ -553,11 +613,13 @@ class _Builder:
             if name is None:
                 continue
             name = name.strip()
+            self._shown.add(name)
             if name not in self.types:
                 self.problems.error(
                     loc.child(Within(m.group(0))),
                     f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)",
                     "undeclared",
+                    under=self.cause([name]),
                 )
 
     def condition(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Condition | None:
@@ -595,9 +657,12 @@ class _Builder:
                 cloc.child(Within(source, exc.offset)),
                 f"bad condition {source!r}: {message} (at character {exc.offset + 1})",
                 code,
+                under=self.cause(NAME_RE.findall(source)),
             )
             return None
         self._conditions[source] = cond  # the same text means the same condition everywhere
+        for var, name, offset in tested_items(cond.tree):
+            self._tested.setdefault((var, name), cloc.child(Within(source, offset)))
         return cond
 
     def parse_choice(self, raw: Any, loc: SourceLoc, index: int, scene_exists: Callable[[str], bool]) -> Choice | None:
@@ -655,6 +720,7 @@ class _Builder:
                     iloc.child("var"),
                     f"status shows undeclared variable {var!r}{did_you_mean(var, self.types)}",
                     "undeclared",
+                    under=self.cause([var]),
                 )
                 var = None
             label = self.string(s, "label", iloc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problem, Severity
@@ -23,19 +23,25 @@ class Problems:
     """Problems found so far; located (line, col) only when asked for."""
 
     root: Path
-    _pending: list[tuple[SourceLoc, str, Severity, str, tuple[int, int] | None]] = field(default_factory=list)
+    _pending: list[tuple[SourceLoc, str, Severity, str, tuple[int, int] | None, int | None]] = field(
+        default_factory=list
+    )
 
-    def error(self, loc: SourceLoc, message: str, code: str = "") -> None:
-        self._pending.append((loc, message, "error", code, None))
+    def error(self, loc: SourceLoc, message: str, code: str = "", *, under: int | None = None) -> int:
+        """Record an error; ``under`` is the problem (as returned here) it follows from. Returns its handle."""
+        self._pending.append((loc, message, "error", code, None, under))
+        return len(self._pending) - 1
 
-    def warning(self, loc: SourceLoc, message: str, code: str = "") -> None:
-        self._pending.append((loc, message, "warning", code, None))
+    def warning(self, loc: SourceLoc, message: str, code: str = "", *, under: int | None = None) -> int:
+        self._pending.append((loc, message, "warning", code, None, under))
+        return len(self._pending) - 1
 
     def at(
         self, loc: SourceLoc, line: int, col: int, message: str, code: str = "", severity: Severity = "error"
-    ) -> None:
+    ) -> int:
         """A problem at a known position (YAML syntax, bad bytes, a repeated key)."""
-        self._pending.append((loc, message, severity, code, (line, col)))
+        self._pending.append((loc, message, severity, code, (line, col), None))
+        return len(self._pending) - 1
 
     @property
     def has_errors(self) -> bool:
@@ -46,10 +52,14 @@ class Problems:
 
     def resolve(self) -> list[Problem]:
         out = []
-        for loc, message, severity, code, pos in self._pending:
+        for loc, message, severity, code, pos, _ in self._pending:
             if pos is None:
                 pos = locate(loc.file, loc.path) if loc.path or Path(loc.file).is_file() else (0, 0)
             out.append(Problem(self.display(loc.file), pos[0], pos[1], message, severity, code))
+        for i, pending in enumerate(self._pending):
+            under = pending[5]
+            if under is not None:
+                out[i] = replace(out[i], cause=str(out[under]))
         return sorted(out)
 
     def display(self, file: str) -> str:

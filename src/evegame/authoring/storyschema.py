@@ -51,7 +51,11 @@ def story_schema() -> dict[str, Any]:
                         "type": "object",
                         "additionalProperties": False,
                         "required": ["text"],
-                        "properties": {"if": {"$ref": "#/definitions/condition"}, "text": {"type": "string"}},
+                        "properties": {
+                            "if": {"$ref": "#/definitions/condition"},
+                            "text": {"type": "string", "description": "Shown while the condition holds."},
+                            "else": {"type": "string", "description": "Shown instead while it does not."},
+                        },
                     },
                 ]
             },
@@ -79,6 +83,10 @@ def story_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["id", "text"],
+                "description": "An ending scene has no choices; any other scene needs at least one.",
+                "if": {"required": ["ending"]},
+                "then": {"properties": {"choices": {"maxItems": 0}}},
+                "else": {"required": ["choices"], "properties": {"choices": {"minItems": 1}}},
                 "properties": {
                     "id": {
                         "type": "string",
@@ -87,7 +95,8 @@ def story_schema() -> dict[str, Any]:
                     },
                     "title": {"type": "string"},
                     "text": {
-                        "description": "Markdown; {var} interpolates a variable. A string or a list of paragraphs.",
+                        "description": "Markdown; {var} interpolates a variable, {if COND: a|b} picks a part, "
+                        "{{ and }} are literal braces. A string or a list of paragraphs.",
                         "oneOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/definitions/paragraph"}}],
                     },
                     "on_enter": {

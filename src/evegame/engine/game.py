@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from .errors import ChoiceError, SaveError
 from .loader import read_story
 from .machine import SceneMachine, build_machine, trigger_name
 from .model import Achievement, Choice, Scene, Story, Value
-from .render import render_text
+from .render import interpolate, render_text
 from .state import GameState
 
 
@@ -152,16 +152,20 @@ class Game:
     @property
     def scene(self) -> SceneView:
         scene = self.current
-        ending_title = self.story.ending_title(scene.ending) if scene.ending else None
-        return SceneView(scene.id, scene.title, self.render(scene), scene.ending, ending_title)
+        ending_title = self.text(self.story.ending_title(scene.ending)) if scene.ending else None
+        return SceneView(scene.id, self.text(scene.title), self.render(scene), scene.ending, ending_title)
 
     def render(self, scene: Scene) -> str:
         return render_text(scene, self.state.variables, self.state.visits)
 
+    def text(self, text: str) -> str:
+        """A story text (title, choice, codex entry, label ...) as the player reads it now."""
+        return interpolate(text, self.state.variables, self.state.visits)
+
     @property
     def choices(self) -> list[ChoiceView]:
         """The choices available now, numbered from 1 in story order."""
-        return [ChoiceView(c.key, c.text, i, c.goto) for i, c in enumerate(self.available(), 1)]
+        return [ChoiceView(c.key, self.text(c.text), i, c.goto) for i, c in enumerate(self.available(), 1)]
 
     def available(self) -> list[Choice]:
         """The model choices available now (via the machine's triggers and their conditions)."""
@@ -205,7 +209,11 @@ class Game:
     def achievements(self) -> list[Achievement]:
         """The story's achievements whose conditions hold now (meaningful once the game is over)."""
         variables, visits = self.state.variables, self.state.visits
-        return [a for a in self.story.achievements if a.condition is None or a.condition(variables, visits)]
+        return [
+            replace(a, title=self.text(a.title), description=self.text(a.description))
+            for a in self.story.achievements
+            if a.condition is None or a.condition(variables, visits)
+        ]
 
     def status(self) -> list[tuple[str, str]]:
         """The manifest's sidebar entries shown now, as (label, formatted value)."""
@@ -214,7 +222,7 @@ class Game:
         out = []
         for item in self.story.status:
             if item.condition is None or item.condition(self.state.variables, self.state.visits):
-                out.append((item.label, format_value(self.state.variables[item.var])))
+                out.append((self.text(item.label), format_value(self.state.variables[item.var])))
         return out
 
     # -- acting ---------------------------------------------------------------------
@@ -235,7 +243,7 @@ class Game:
             if c.key == text:
                 return c
         for c in available:
-            if c.text.strip() == text:
+            if c.text.strip() == text or self.text(c.text).strip() == text:
                 return c
         if text.isdigit():
             return self.find_choice(int(text))

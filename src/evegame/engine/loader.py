@@ -20,7 +20,7 @@ from .gcpause import gc_paused
 from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
 from .operators import FUNCTIONS, KEYWORDS
 from .problems import Problems, did_you_mean
-from .render import INTERPOLATION
+from .render import TemplateError, compile_template, template_conditions, template_names
 from .values import TYPE_WORDS, describe, type_name
 from .yamlsource import Key, Within, YamlFileError, decode, parse_noting
 
@@ -46,6 +46,7 @@ MANIFEST_KEYS = {
 ACHIEVEMENT_KEYS = {"id", "title", "description", "if"}
 SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
 CHOICE_KEYS = {"id", "text", "goto", "if", "effects"}
+PARAGRAPH_KEYS = {"if", "text", "else"}
 CODEX_KEYS = {"id", "title", "text", "category", "unlocked_by"}
 STATUS_KEYS = {"var", "label", "if"}
 TOP_KEYS = {"story", "scenes", "codex"}
@@ -289,6 +290,7 @@ class _Builder:
         codex_ids = self.collect_ids(raw_codex, "codex entry")
         scene_exists = (lambda _sid: True) if self.incomplete else scene_ids.__contains__
         self._scene_ids = scene_ids
+        self._scene_exists = scene_exists
         self.codex_ids = codex_ids
 
         scenes: dict[str, Scene] = {}
@@ -441,6 +443,13 @@ class _Builder:
             if name in self._fallen:
                 return self._fallen[name]
         return None
+
+    def reader_text(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
+        """A string the player reads: {name}s and {if ...} alternatives in it are checked."""
+        value = self.string(raw, key, loc, required=required)
+        if value is not None:
+            self.check_interpolation(value, loc.child(key))
+        return value
 
     def ident(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
         value = self.string(raw, key, loc, required=required)
@@ -595,32 +604,45 @@ class _Builder:
                 self.check_interpolation(para, ploc)
                 out.append(Paragraph(para))
                 continue
-            p = self.mapping(para, ploc, {"if", "text"}, "a paragraph")
+            p = self.mapping(para, ploc, PARAGRAPH_KEYS, "a paragraph")
             if p is None:
                 continue
             text = self.string(p, "text", ploc, required=True)
+            otherwise = self.string(p, "else", ploc)
             cond = self.condition(p, ploc, scene_exists)
+            if otherwise is not None:
+                if cond is None and "if" not in p:
+                    self.problems.error(ploc.child(Key("else")), "'else' needs an 'if' in the same paragraph", "text")
+                self.check_interpolation(otherwise, ploc.child("else"))
             if text is not None:
                 self.check_interpolation(text, ploc.child("text"))
-                out.append(Paragraph(text, cond))
+                out.append(Paragraph(text, cond, otherwise))
         return tuple(out)
 
     def check_interpolation(self, text: str, loc: SourceLoc) -> None:
-        if "{" not in text:
+        """Compile a text the player reads: {name}s declared, {if ...} alternatives sound; located errors."""
+        if "{" not in text and "}" not in text:
             return
-        for m in INTERPOLATION.finditer(text):
-            name = m.group(1)
-            if name is None:
-                continue
-            name = name.strip()
-            self._shown.add(name)
-            if name not in self.types:
+        try:
+            parts = compile_template(text, self.types, self._scene_exists)
+        except TemplateError as exc:
+            at = loc.child(Within(text[exc.offset :].split("\n", 1)[0][:40]))
+            if exc.name:
+                self._shown.add(exc.name)
                 self.problems.error(
-                    loc.child(Within(m.group(0))),
-                    f"text uses undeclared variable {{{name}}}{did_you_mean(name, self.types)} (write {{{{ for a literal brace)",
+                    at,
+                    f"text uses undeclared variable {{{exc.name}}}{did_you_mean(exc.name, self.types)} "
+                    "(write {{ for a literal brace)",
                     "undeclared",
-                    under=self.cause([name]),
+                    under=self.cause([exc.name]),
                 )
+            else:
+                self.problems.error(at, f"text: {exc}", "text", under=self.cause(NAME_RE.findall(text)))
+            return
+        self._shown.update(template_names(parts))
+        for cond in template_conditions(parts):
+            for var, name, _ in tested_items(cond.tree):
+                self._tested.setdefault((var, name), loc)
 
     def condition(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Condition | None:
         if "if" not in raw:
@@ -670,7 +692,7 @@ class _Builder:
         if c is None:
             return None
         cid = self.ident(c, "id", loc)
-        text = self.string(c, "text", loc, required=True)
+        text = self.reader_text(c, "text", loc, required=True)
         goto = self.string(c, "goto", loc, required=True)
         if goto is not None and goto not in self._scene_ids:
             self.ref_error(
@@ -688,8 +710,8 @@ class _Builder:
     ) -> CodexEntry | None:
         self.mapping(raw, loc, CODEX_KEYS, "a codex entry")
         cid = self.ident(raw, "id", loc, required=True)
-        title = self.string(raw, "title", loc, required=True)
-        text = self.string(raw, "text", loc, required=True)
+        title = self.reader_text(raw, "title", loc, required=True)
+        text = self.reader_text(raw, "text", loc, required=True)
         category = self.string(raw, "category", loc) or "General"
         unlocked_by = self.string(raw, "unlocked_by", loc)
         if unlocked_by is not None and not scene_exists(unlocked_by):
@@ -723,7 +745,7 @@ class _Builder:
                     under=self.cause([var]),
                 )
                 var = None
-            label = self.string(s, "label", iloc)
+            label = self.reader_text(s, "label", iloc)
             cond = self.condition(s, iloc, scene_exists)
             if var is not None:
                 out.append(StatusItem(var, label or var.replace("_", " ").capitalize(), cond))
@@ -743,8 +765,8 @@ class _Builder:
             if a is None:
                 continue
             aid = self.ident(a, "id", iloc, required=True)
-            title = self.string(a, "title", iloc, required=True)
-            description = self.string(a, "description", iloc) or ""
+            title = self.reader_text(a, "title", iloc, required=True)
+            description = self.reader_text(a, "description", iloc) or ""
             cond = self.condition(a, iloc, scene_exists)
             if aid in seen:
                 self.problems.error(iloc.child("id"), f"duplicate achievement id {aid!r}", "duplicate-id")
@@ -771,6 +793,7 @@ class _Builder:
                     "type",
                 )
                 continue
+            self.check_interpolation(title, loc.child(str(name)))
             out[str(name)] = title
         return out
 

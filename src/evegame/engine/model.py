@@ -51,6 +51,7 @@ class Effect:
 class Paragraph:
     text: str
     condition: Condition | None = None
+    otherwise: str | None = None  # shown instead of ``text`` while the condition is false
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from .effects import changes_variable
 from .model import Effect, Scene, SourceLoc, Story
 from .problems import Problems
-from .render import INTERPOLATION
+from .render import compiled, template_names
 from .yamlsource import Key
 
 
@@ -107,8 +107,11 @@ def _warnings(story: Story, problems: Problems) -> None:
         for para in scene.paragraphs:
             if para.condition is not None:
                 conditions.append((para.condition, scene.loc))
-            used.update(_interpolated(para.text))
-        used.update(_interpolated(scene.title))
+            used.update(_interpolated(para.text, story))
+            used.update(_interpolated(para.otherwise or "", story))
+        used.update(_interpolated(scene.title, story))
+        for choice in scene.choices:
+            used.update(_interpolated(choice.text, story))
         for choice in scene.choices:
             if choice.condition is not None:
                 conditions.append((choice.condition, choice.loc.child("if")))
@@ -165,7 +168,7 @@ def _warnings(story: Story, problems: Problems) -> None:
             )
 
 
-def _interpolated(text: str) -> set[str]:
+def _interpolated(text: str, story: Story) -> set[str]:
     if "{" not in text:
         return set()
-    return {m.group(1).strip() for m in INTERPOLATION.finditer(text) if m.group(1)}
+    return template_names(compiled(text, story.variables))

@@ -83,5 +83,5 @@ def codex_markdown(game: Game, seen: set[str]) -> str:
         lines += [f"## {category}", ""]
         for entry in by_category[category]:
             new = " (new)" if entry.id not in seen else ""
-            lines += [f"### {entry.title}{new}", "", entry.text.strip(), ""]
+            lines += [f"### {game.text(entry.title)}{new}", "", game.text(entry.text).strip(), ""]
     return "\n".join(lines)

@@ -64,6 +64,7 @@ class _Model:
     """The transitions model: the machine keeps the current scene id in ``state``."""
 
     state: str
+    trigger: Callable[[str], bool]  # added by the machine
 
 
 class Game:

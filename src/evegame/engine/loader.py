@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -368,7 +369,7 @@ class _Builder:
 
     # -- pieces --------------------------------------------------------------------
 
-    def mapping(self, value: Any, loc: SourceLoc, keys: set[str], what: str) -> dict[str, Any] | None:
+    def mapping(self, value: Any, loc: SourceLoc, keys: AbstractSet[str], what: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.problems.error(loc, f"{what} must be a mapping, not {describe(value)}", "type")
             return None

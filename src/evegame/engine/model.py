@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ Value = int | bool | str | list[str]
 YamlPath = tuple[Any, ...]
 
 
-class SourceLoc(tuple):
+class SourceLoc(tuple[str, "YamlPath"]):
     """Where something was written: a file and the path of keys/indexes to it.
 
     A bare tuple subclass, built with ``SourceLoc.at(file, path)``: the loader makes
@@ -115,7 +116,7 @@ class Story:
     title: str
     start: str
     variables: dict[str, Value]
-    scenes: dict[str, Scene]
+    scenes: Mapping[str, Scene]  # a dict, or the story cache's lazily read scenes
     codex: dict[str, CodexEntry]
     status: list[StatusItem]
     ending_titles: dict[str, str]

@@ -62,7 +62,7 @@ class BadValueError(yaml.constructor.ConstructorError):
     """A scalar that cannot be what its tag says (``!!int abc``, a 5,000-digit number, month 13)."""
 
 
-class FastLoader(SafeBase):  # type: ignore[misc, valid-type]
+class FastLoader(SafeBase):  # type: ignore[misc]
     """The safe loader with two shortcuts that keep its results exactly.
 
     * ``resolve`` answers "string" at once for a plain scalar whose first character

@@ -76,7 +76,7 @@ class Expander:
             for slot in read:
                 mask |= codec.slots[slot].mask << codec.slots[slot].shift
             guard = (mask, cond.evaluate, names, scenes, read)
-        trans = []
+        trans: list[tuple[Any, ...]] = []
         touched = 0
         for slot, fn in an.transfer(m):
             code = codec.slots[slot]

@@ -51,14 +51,15 @@ class SlotCode:
             if not 0 <= code < (1 << self.bits):
                 raise OverflowError(f"a number reached {value}, beyond what exploration can hold")
             return code
-        code = self.index.get(value)
-        if code is None:
-            if kind != "dynamic":
-                raise ValueError(f"value {value!r} was not foreseen by the analysis")
-            code = self.index[value] = len(self.table)
-            self.table.append(value)
-            if code >= (1 << self.bits):
-                raise OverflowError("too many distinct values of a list compared whole")
+        found = self.index.get(value)
+        if found is not None:
+            return found
+        if kind != "dynamic":
+            raise ValueError(f"value {value!r} was not foreseen by the analysis")
+        code = self.index[value] = len(self.table)
+        self.table.append(value)
+        if code >= (1 << self.bits):
+            raise OverflowError("too many distinct values of a list compared whole")
         return code
 
     def decode(self, code: int) -> Any:
@@ -96,8 +97,8 @@ class Codec:
             elif isinstance(default, int):
                 code = SlotCode(shift, WHOLE_INT_BITS, "int")
             elif isinstance(default, str):
-                values = sorted(story_strings.get(slot, set()) | {default})
-                code = SlotCode(shift, max(1, (len(values) - 1).bit_length()), "table", values)
+                strings = sorted(story_strings.get(slot, set()) | {default})
+                code = SlotCode(shift, max(1, (len(strings) - 1).bit_length()), "table", list(strings))
             else:
                 self.dynamic = True
                 code = SlotCode(shift, 32, "dynamic")

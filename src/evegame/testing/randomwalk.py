@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,7 +131,7 @@ def _run_games(
                 entry(variables, visits, codex)
             steps = 0
             while True:
-                moves = all_moves[cur]
+                moves: Sequence[Any] = all_moves[cur]
                 if not moves:
                     ending = endings[cur]
                     if ending is not None:

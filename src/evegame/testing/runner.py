@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.conditions import type_name
+from ..engine.effects import compile_entry, unlocks_by_scene
 from ..engine.errors import ChoiceError, Problem, SaveError
 from ..engine.game import Game
 from ..engine.model import Story
 from ..engine.problems import did_you_mean
 from ..engine.saves import deserialize, serialize
 from ..engine.state import GameState
+from ..engine.values import type_name
 from .diagnose import why_false
 from .playfile import Playthrough, PlaythroughError, Step, check_names, load_playthrough
-from .stories import StoryCache, default_story_dir, unlocks_by_scene
+from .stories import StoryCache, default_story_dir
 
 
 def show(value: Any) -> str:
@@ -217,7 +218,9 @@ class Runner:
         if scene not in story.scenes:
             raise _StepFailed(f"start: the story has no scene {scene!r}{did_you_mean(scene, story.scenes)}")
         state = GameState.initial(story)
-        enter_scene(state, story, scene)
+        state.scene = scene  # entered as the Game enters a scene, by the engine's own rule:
+        entry = compile_entry(scene, story.scenes[scene].on_enter, unlocks_by_scene(story).get(scene, ()))
+        entry(state.variables, state.visits, state.codex)
         for name, value in play.start_variables.items():  # names: checked by check_names
             want = type_name(story.variables[name])
             if type_name(value) != want:
@@ -392,19 +395,8 @@ ANY_LIST = "any list"
 def _holding(game: Game, name: str) -> list[str]:
     if name == ANY_LIST:
         return [i for v in game.variables.values() if isinstance(v, list) for i in v]
-    return list(game.variables[name])
-
-
-def enter_scene(state: GameState, story: Story, scene_id: str, unlocks: dict[str, list[str]] | None = None) -> None:
-    """Enter a scene as the Game does: count the visit, apply on_enter effects, unlock codex entries."""
-    scene = story.scenes[scene_id]
-    state.scene = scene_id
-    state.visits[scene_id] = state.visits.get(scene_id, 0) + 1
-    for effect in scene.on_enter:
-        state.apply(effect)
-    for cid in (unlocks if unlocks is not None else unlocks_by_scene(story)).get(scene_id, ()):
-        if cid not in state.codex:
-            state.codex.append(cid)
+    held = game.variables[name]
+    return held if isinstance(held, list) else []
 
 
 def run_playthrough(play: Playthrough, story_dir: str | Path | None = None) -> PlayResult:

@@ -76,8 +76,8 @@ class Table:
             self.moves.append(tuple(() if scene.ending is not None else moves))
         self.ending_names = sorted(story.endings)
         self.goto_of = [0] * len(self.choice_ids)
-        for moves in self.moves:
-            for m in moves:
+        for compiled in self.moves:
+            for m in compiled:
                 self.goto_of[m.number] = m.goto
 
     def initial_variables(self) -> dict[str, Any]:

@@ -35,12 +35,3 @@ class StoryCache:
                 result = load_story(key, lenient=True)
                 self._stories[key] = result.story if result.story is not None else result.errors
         return self._stories[key]
-
-
-def unlocks_by_scene(story: Story) -> dict[str, list[str]]:
-    """Codex entry ids unlocked on entering each scene, in story order (as the Game does)."""
-    out: dict[str, list[str]] = {}
-    for entry in story.codex.values():
-        if entry.unlocked_by:
-            out.setdefault(entry.unlocked_by, []).append(entry.id)
-    return out

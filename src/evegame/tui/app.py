@@ -29,8 +29,9 @@ class EveGameApp(App[int]):
 
     TITLE = "evegame"
     CSS_PATH: ClassVar[CSSPathType | None] = [HERE / "app.tcss", HERE / "screens.tcss"]  # absolute: subclasses too
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (80, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (18, "-tall")]
+    # Textual declares these two as plain (instance) attributes: annotating them ClassVar is a type error
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "request_quit", "Quit"),

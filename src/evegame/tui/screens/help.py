@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,10 +20,10 @@ INTRO = (
 )
 
 
-def binding_rows(bindings: list[Binding], describe: Callable[[Binding], str]) -> list[tuple[str, str]]:
+def binding_rows(bindings: Sequence[BindingType], describe: Callable[[Binding], str]) -> list[tuple[str, str]]:
     """(keys, what they do) rows; bindings sharing a description share a row."""
     rows: dict[str, list[str]] = {}
-    for b in bindings:
+    for b in Binding.make_bindings(bindings):
         if b.action.startswith("choose(") and b.key != "1":
             continue
         key = "1–9" if b.action.startswith("choose(") else describe(b)
@@ -34,7 +34,7 @@ def binding_rows(bindings: list[Binding], describe: Callable[[Binding], str]) ->
     return [(" / ".join(keys), label) for label, keys in rows.items()]
 
 
-def help_content(sections: list[tuple[str, list[Binding]]], describe: Callable[[Binding], str]) -> Content:
+def help_content(sections: Sequence[tuple[str, Sequence[BindingType]]], describe: Callable[[Binding], str]) -> Content:
     """The help text: one bold heading per section, then ``key  action`` lines."""
     parts: list[Content | str | tuple[str, str]] = [INTRO, "\n"]
     for title, bindings in sections:
@@ -72,7 +72,7 @@ class HelpScreen(Panel):
             Binding("ctrl+p", "command_palette", "Command palette: every action"),
             Binding("ctrl+q", "quit", "Quit at once (no question)"),
         ]
-        sections = [
+        sections: list[tuple[str, Sequence[BindingType]]] = [
             ("Everywhere", everywhere),
             ("Playing", PlayScreen.BINDINGS),
             ("Title screen", TitleScreen.BINDINGS),

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .effects import compile_effects, compile_entry, unlocks_by_scene
 from .errors import ChoiceError, SaveError
@@ -290,7 +290,10 @@ class Game:
         if found is None:
             event = self.machine.events[trigger_name(self.state.scene, picked.key)]
             transition = event.transitions[self.state.scene][0]
-            found = [*transition.before, *self.machine.get_state(picked.goto).on_enter]
+            # our machine's callbacks are all callables (build_machine), never names of model methods
+            found = cast(
+                "list[Callable[[], None]]", [*transition.before, *self.machine.get_state(picked.goto).on_enter]
+            )
             self._replay_callbacks[self.state.scene, picked.key] = found
         return found
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,47 @@ def test_colour_only_on_a_terminal_without_no_color(tmp_path: Path, no_color: st
     text = seen.decode("utf-8", "replace")
     assert "The Hall" in text
     assert bool(SGR.search(text)) is coloured
+
+
+def test_a_new_game_keeps_the_one_before_as_a_previous_game(tmp_path: Path) -> None:
+    play(tmp_path, "1\n")
+    run = play(tmp_path, "new\nyes\nload previous 1\n")
+    assert "A new game. The game before is kept as Previous game 1 (load previous 1)." in run.stdout
+    assert "Loaded previous game 1." in run.stdout and run.stdout.rstrip().count("The Desk") >= 2
+
+
+def test_an_unwritable_data_folder_is_told_once_and_play_goes_on(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
+    run = play(not_a_folder, "1\n1\n")
+    out = run.stdout
+    assert run.returncode == 0
+    assert " ".join(out.split()).count(f"The data folder {not_a_folder} is a file, not a folder") == 1
+    assert "Cannot save" not in out and "Charon waits." in out
+    assert out.rstrip().endswith("End of input. Nothing was saved: the data folder cannot be written.")
+
+
+def test_a_slot_written_by_another_game_meanwhile_is_not_overwritten_without_asking(tmp_path: Path) -> None:
+    from evegame.engine import Game, read_story
+    from evegame.engine.saves import SaveStore
+    from evegame.plain import PlainGame
+    from evegame.plain.output import Output
+    from evegame.session import GameSession
+
+    story = read_story(MINI)
+    out = io.StringIO()
+    other = SaveStore(tmp_path, story)  # another game process on the same data folder
+
+    def lines() -> Iterator[str]:
+        yield "save 2"  # an empty slot: saved at once
+        yield "save 2"  # asks before overwriting its own save
+        other.save("2", Game(story), play_time=0, overwrite=True)  # meanwhile another game writes slot 2
+        yield "yes"  # asks again: the slot changed since the question
+        yield "yes"
+
+    script = lines()
+    PlainGame(GameSession(story, tmp_path), lambda _: next(script, None), Output(out)).run()
+    text = " ".join(out.getvalue().split())
+    assert "Slot 2 holds a save of The Hall. Overwrite it? (yes or no)" in text
+    assert "Slot 2 was changed by another game since it was listed; nothing was saved. Save over it anyway?" in text
+    assert text.count("Saved in slot 2.") == 2

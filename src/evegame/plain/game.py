@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..engine import Game
-from ..engine.errors import ChoiceError, SaveError
-from ..engine.saves import AUTOSAVE, SLOTS
-from ..session import GameSession, codex_markdown, format_duration, slot_lines, slot_name, to_markdown, transcript
+from ..engine.errors import ChoiceError, SaveError, SlotChanged
+from ..engine.saves import AUTOSAVE, PREVIOUS, SLOTS, slot_label
+from ..session import GameSession, codex_markdown, format_duration, slot_lines, to_markdown, transcript
 from .commands import YES, help_lines, parse
 from .output import Output
 
@@ -20,6 +20,21 @@ PROMPT = "> "
 ENDED_HINT = "The story is over: type new, undo, history or quit."
 
 Reader = Callable[[str], "str | None"]
+
+
+def load_slot(word: str) -> str | None:
+    """The slot ``load`` names: 1-9, auto, or previous N (also auto-N); None when it names none."""
+    words = word.strip().lower().replace("-", " ").split()
+    if words in (["auto"], ["autosave"], ["a"]):
+        return AUTOSAVE
+    if len(words) == 2 and words[0] in ("previous", "prev", "auto") and f"auto-{words[1]}" in PREVIOUS:
+        return f"auto-{words[1]}"
+    return words[0] if len(words) == 1 and words[0] in SLOTS else None
+
+
+def load_word(slot: str) -> str:
+    """What to type after ``load`` for ``slot``."""
+    return f"previous {slot.removeprefix('auto-')}" if slot in PREVIOUS else slot
 
 
 class PlainGame:
@@ -60,26 +75,31 @@ class PlainGame:
     def begin(self) -> None:
         """Continue the game last played, or start a new one when there is none."""
         session = self.session
+        unsaved = session.check_data_dir()
+        if unsaved is not None:
+            self.problem(unsaved)
         info = session.continue_slot()
         if info is not None:
             try:
                 notices = session.load(info.slot)
             except SaveError as exc:
-                self.problem(f"Cannot continue the saved game ({slot_name(info.slot)}): {exc}")
+                self.problem(f"Cannot continue the saved game ({slot_label(info.slot)}): {exc}")
             else:
                 choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
                 self.note(
-                    f"Continuing your last game ({slot_name(info.slot)}: {choices}, "
+                    f"Continuing your last game ({slot_label(info.slot)}: {choices}, "
                     f"played {format_duration(info.play_time)}). Type new to start again, help for commands."
                 )
                 for notice in notices:
                     self.note(notice)
                 return
-        self.problems(session.new_game())
-        self.note("A new game. Type a choice's number, or help for commands.")
+        self.start_new_game(" Type a choice's number, or help for commands.")
 
     def finish(self, why: str) -> None:
         """Save the game in the autosave slot and say so (or why it could not be saved)."""
+        if self.session.unsaved_reason is not None:
+            self.note(f"{why} Nothing was saved: the data folder cannot be written.")
+            return
         problems = self.session.autosave() if self.session.game is not None else []
         self.problems(problems)
         saved = " Your game is saved; evegame play continues it." if not problems else ""
@@ -210,24 +230,26 @@ class PlainGame:
         what = f"a save of {info.scene_title}" if info.ok else "a damaged save file"
         self.ask(f"Slot {slot} holds {what}. Overwrite it?", lambda: self._save(slot))
 
-    def _save(self, slot: str) -> None:
+    def _save(self, slot: str, *, overwrite: bool = False) -> None:
         try:
-            self.session.save(slot)
+            result = self.session.save(slot, overwrite=overwrite)
+        except SlotChanged as exc:
+            self.ask(f"{exc}. Save over it anyway?", lambda: self._save(slot, overwrite=True))
+            return
         except SaveError as exc:
             self.problem(f"Cannot save: {exc}")
             return
+        self.problems(result.notes)
         self.note(f"Saved in slot {slot}.")
 
     def do_load(self, arg: str) -> None:
-        slot = arg.strip().lower()
-        slot = AUTOSAVE if slot in ("auto", "autosave", "a") else slot
-        if slot != AUTOSAVE and slot not in SLOTS:
+        slot = load_slot(arg)
+        if slot is None:
             self.do_saves("")
-            self.note("Type load and a slot's number (or auto), for example: load 1")
             return
         info = self.session.saves.info(slot)
         if info is None:
-            self.note(f"{slot_name(slot)} is empty; type saves to list the saved games.")
+            self.note(f"{slot_label(slot)} is empty; type saves to list the saved games.")
             return
         if not info.ok:
             self.problem(f"That save is damaged: {info.reason}")
@@ -237,7 +259,7 @@ class PlainGame:
         except SaveError as exc:
             self.problem(f"Cannot load: {exc}")
             return
-        self.note(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.")
+        self.note(f"Loaded {'the autosave' if slot == AUTOSAVE else slot_label(slot).lower()}.")
         for notice in notices:
             self.note(notice)
         self.show_scene()
@@ -246,9 +268,11 @@ class PlainGame:
         listed = self.session.saves.list()
         if not listed:
             self.note("No saved games yet.")
+            return
         for info in listed:
             head, detail = slot_lines(info.slot, info)
             self.out.line(f"{head}.{detail.rstrip() and ' ' + detail.strip()}", indent="  ", hang="  ")
+        self.note("Type load and a slot: load 1 (to 9), load auto, load previous 1.")
 
     def do_history(self, _: str) -> None:
         game = self.game
@@ -277,12 +301,21 @@ class PlainGame:
         if self.game.is_over or not self.game.path:
             self.new_game()
             return
-        self.ask("Start a new game from the beginning? To keep this one, answer no and save it first.", self.new_game)
+        self.ask(
+            "Start a new game from the beginning? (This one stays in the saves, as a previous game.)", self.new_game
+        )
 
     def new_game(self) -> None:
-        self.problems(self.session.new_game())
-        self.note("A new game.")
+        self.start_new_game()
         self.show_scene()
+
+    def start_new_game(self, hint: str = "") -> None:
+        """A new game; the game the autosave held is kept as a previous game, and the player told where."""
+        self.session.kept_previous = None
+        self.problems(self.session.new_game())
+        kept = self.session.kept_previous
+        where = f" The game before is kept as {slot_label(kept)} (load {load_word(kept)})." if kept else ""
+        self.note(f"A new game.{where}{hint}")
 
     def do_help(self, _: str) -> None:
         for line in help_lines():

@@ -5,7 +5,7 @@ so a game saved in one continues in the other.
 """
 
 from .core import Chosen, GameSession, PlayClock, rebuild
-from .labels import codex_markdown, format_duration, format_saved_at, outcome_messages, slot_lines, slot_name
+from .labels import codex_markdown, format_duration, format_saved_at, outcome_messages, slot_lines
 from .transcript import Entry, to_markdown, transcript
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "outcome_messages",
     "rebuild",
     "slot_lines",
-    "slot_name",
     "to_markdown",
     "transcript",
 ]

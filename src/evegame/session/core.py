@@ -16,6 +16,7 @@ from typing import Any
 from ..engine import Game, Outcome, Story
 from ..engine.errors import ChoiceError, SaveError
 from ..engine.saves import AUTOSAVE, SaveInfo, SaveResult, SaveStore
+from ..paths import data_dir_problem
 from ..userdata import Gallery
 from .labels import outcome_messages
 
@@ -66,6 +67,16 @@ class GameSession:
         self.clock = PlayClock()
         self.codex_seen: set[str] = set()
         self.kept_previous: str | None = None  # where the last autosave put the game it replaced
+        self.unsaved_reason: str | None = None  # set by check_data_dir: why nothing can be saved
+
+    def check_data_dir(self) -> str | None:
+        """Why saves cannot be written in the data folder (None: they can), for the player to be told once.
+
+        While there is a reason, autosaving stays silent instead of failing after every choice;
+        saving in a slot still tries, and says why it fails.
+        """
+        self.unsaved_reason = data_dir_problem(self.data_dir)
+        return self.unsaved_reason
 
     def use_story(self, story: Story, game: Game | None = None) -> None:
         """Switch to an edited version of the story (hot reload), with the game moved onto it."""
@@ -116,6 +127,8 @@ class GameSession:
 
     def autosave(self) -> list[str]:
         """Save into the autosave slot; return problems as messages (empty when saved and nothing was set aside)."""
+        if self.unsaved_reason is not None:
+            return []  # the player was told at start
         try:
             return self.save(AUTOSAVE).notes
         except SaveError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine import Game, Outcome
 from ..engine.model import CodexEntry
 from ..engine.render import format_value
-from ..engine.saves import SaveInfo, saved_at_text
+from ..engine.saves import SaveInfo, saved_at_text, slot_label
 
 
 def format_duration(seconds: float) -> str:
@@ -21,13 +21,9 @@ def format_saved_at(stamp: str | None) -> str:
     return saved_at_text(stamp)
 
 
-def slot_name(slot: str) -> str:
-    return "Autosave" if slot == "auto" else f"Slot {slot}"
-
-
 def slot_lines(slot: str, info: SaveInfo | None) -> tuple[str, str]:
     """Two lines describing a save slot for the save/load screens."""
-    name = slot_name(slot)
+    name = slot_label(slot)
     if info is None:
         return f"{name}: empty", ""
     if not info.ok:

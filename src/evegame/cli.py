@@ -369,9 +369,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_playtest_options(playtest)
     explore = verb("explore", "explore a story by random games or an exhaustive search; report coverage", cmd_explore)
     add_explore_options(explore)
-
-    for extra in EXTRA_VERBS:
-        extra(verb)
     return parser
 
 
@@ -391,10 +388,6 @@ def add_play_options(p: argparse.ArgumentParser) -> None:
         "(the default when standard input or output is not a terminal)",
     )
     mode.add_argument("--tui", action="store_true", help="the full-screen game even when output is not a terminal")
-
-
-# Verbs defined in other modules register here: each is a function taking ``verb``.
-EXTRA_VERBS: list[Callable[..., None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
-from evegame.engine import ChoiceError, Game, SaveError
-from evegame.engine.machine import SceneMachine
-from helpers import MINI
+from evegame.engine import ChoiceError, Game, SaveError, read_story
+from evegame.engine.machine import SceneMachine, trigger_name
+from helpers import MINI, SHIPPED
 
 
 @pytest.fixture
@@ -111,6 +112,18 @@ def test_machine_is_transitions_without_auto_transitions(game: Game) -> None:
     game.choose("to_desk")
     game.state.variables["excommunicado"] = True
     assert game.triggers == ["desk:kill"]  # may_* consults the choice conditions
+
+
+def test_available_choices_are_the_triggers_the_machine_would_take() -> None:
+    """Game.available evaluates the conditions itself; along random games of the shipped story it
+    names exactly the triggers whose may_* the machine answers yes."""
+    story = read_story(SHIPPED)
+    for seed in range(20):
+        rng, game = random.Random(seed), Game(story, record_undo=False)
+        while not game.is_over:
+            available = game.available()
+            assert [trigger_name(game.state.scene, c.key) for c in available] == game.triggers
+            game.choose(rng.choice(available).key)
 
 
 def test_status_follows_the_manifest(game: Game) -> None:

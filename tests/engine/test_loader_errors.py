@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -239,9 +238,7 @@ def test_billion_laughs_is_bounded(write_story) -> None:
     for i in range(1, 12):
         bomb.append(f"lol{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
     root = write_story({"scenes.yaml": GOOD_SCENES, "bomb.yaml": "\n".join(bomb) + "\n"})
-    start = time.perf_counter()
-    found = problems(root)
-    assert time.perf_counter() - start < 5
+    found = problems(root)  # how fast: benchmarks/; here, that the expansion is refused where it is
     assert found and all(name == "bomb.yaml" for name, _, _ in found)
 
 

@@ -107,4 +107,5 @@ def test_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
         info = store.info(slot)
         assert info is not None and info.ok, (slot, info)
         store.load(slot)
-    assert read_json(data_dir / "big.json")["n"] >= -1
+    big = read_json(data_dir / "big.json")  # whole: the first value, or one the writer wrote complete
+    assert big == {"n": -1, "padding": []} or (big["n"] % 3 == 0 and big["padding"] == ["x" * 64] * 3000)

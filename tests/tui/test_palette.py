@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from evegame.tui.screens.codex import CodexScreen
 from evegame.tui.screens.dialogs import ConfirmScreen
@@ -15,20 +15,15 @@ from evegame.tui.screens.saves import SlotsScreen
 from evegame.tui.screens.settings import SettingsScreen
 from evegame.tui.screens.title import TitleScreen
 
-REQUIRED = ["Save", "Load", "Undo", "History", "Codex", "Map", "Settings", "Theme", "Help", "Quit"]
-
-
-async def test_palette_lists_every_action(make_app) -> None:
-    app = make_app()
-    async with app.run_test():
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in REQUIRED:
-            assert title in titles
-
 
 async def run_command(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+p", *query)
-    await pilot.pause(0.2)
+    commands = pilot.app.screen.query_one(CommandList)
+    for _ in range(200):  # the palette searches in a worker: wait for its first match, not for a time
+        if commands.option_count:
+            break
+        await pilot.pause()
+    assert commands.option_count, f"the palette found nothing for {query!r}"
     await pilot.press("enter")
     await pilot.pause()
 
@@ -54,6 +49,7 @@ async def test_every_palette_command_opens_its_screen(make_app) -> None:
     async with app.run_test() as pilot:
         await pilot.press("n", "1")
         commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        assert {"Undo", "Theme"} <= set(commands)  # the palette's other actions: undo runs above
         screens = {
             "Save": SlotsScreen,
             "Load": SlotsScreen,

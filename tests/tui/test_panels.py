@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Markdown, Select, Static, Switch, Tree
 from textual.widgets._select import SelectOverlay
 
+from evegame.tui import widgets
 from evegame.tui.screens.codex import CodexScreen
 from evegame.tui.screens.ending import EndingScreen
 from evegame.tui.screens.gallery import GalleryScreen
@@ -145,16 +146,22 @@ async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> N
         assert app.theme == "gruvbox" and app.settings.reveal_speed == 60
 
 
-async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: Path) -> None:
+async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     data_dir.mkdir(parents=True)
     (data_dir / "settings.json").write_text(json.dumps({"reveal_speed": 5}))  # slow: robust on a busy machine
+    clock = [1000.0]  # the reveal's clock, moved by the test: no waiting on real time
+    monkeypatch.setattr(widgets, "monotonic", lambda: clock[0])
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("n")
         text = app.screen.query_one(SceneText)
         assert text.revealing
-        await pilot.pause(0.6)
-        assert 0 < len(text.source) < len("You stand in the hall with 2 coins.")
+        clock[0] += 0.6  # 5 characters a second: 3 shown at the next tick
+        for _ in range(200):
+            if text.source:
+                break
+            await pilot.pause()
+        assert text.source == "You"
         await pilot.press("1")  # skips the reveal; does not choose
         assert not text.revealing and app.game.path == []
         await pilot.pause()

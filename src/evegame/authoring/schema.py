@@ -7,7 +7,6 @@ from importlib import resources
 from typing import Any
 
 KINDS = ("story", "playthrough")
-MODELINE = "# yaml-language-server: $schema={url}"
 
 
 def schema_text(kind: str) -> str:

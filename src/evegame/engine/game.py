@@ -169,7 +169,10 @@ class Game:
         return [ChoiceView(c.key, self.text(c.text), i, c.goto) for i, c in enumerate(self.available(), 1)]
 
     def available(self) -> list[Choice]:
-        """The model choices available now (via the machine's triggers and their conditions)."""
+        """The model choices available now: those whose condition holds, evaluated directly on the state
+        (the same conditions the machine's transitions check; ``triggers`` asks the machine itself, and a
+        test keeps the two in step). Direct, because replaying a saved path moves the state ahead of
+        the machine until the end."""
         scene = self.current
         if scene.is_ending:
             return []

@@ -47,7 +47,7 @@ class Table:
         self.on_enter: list[tuple[Effect, ...]] = [_effects(story.scenes[s].on_enter) for s in self.ids]
         # Scene entry as the engine does it, minus what no condition reads (the codex, and the
         # visit counts of scenes no seen()/visits() names); None where nothing is left to do.
-        tracked = self.tracked_visits_of(story)
+        tracked = tracked_visits(story)
         self.entries: list[Entry | None] = [
             compile_entry(s, _effects(story.scenes[s].on_enter), (), count=s in tracked)
             if s in tracked or self.on_enter[i]
@@ -86,14 +86,11 @@ class Table:
     def choice_conditions(self) -> list[Condition]:
         return [m.condition for moves in self.moves for m in moves if m.condition is not None]
 
-    def tracked_visits(self) -> set[str]:
-        """The scenes whose visit counts some choice condition reads (seen()/visits())."""
-        return self.tracked_visits_of(self.story)
-
-    @staticmethod
-    def tracked_visits_of(story: Story) -> set[str]:
-        return {s for scene in story.scenes.values() for c in scene.choices if c.condition for s in c.condition.scenes}
-
 
 def _effects(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:
     return tuple(e for e in effects if changes_variable(e))
+
+
+def tracked_visits(story: Story) -> set[str]:
+    """The scenes whose visit counts some choice condition reads (seen()/visits())."""
+    return {s for scene in story.scenes.values() for c in scene.choices if c.condition for s in c.condition.scenes}

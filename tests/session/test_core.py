@@ -71,3 +71,21 @@ def test_the_session_imports_no_user_interface_library() -> None:
     code = "import evegame.session, sys; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_an_unwritable_data_folder_is_found_once_and_then_nothing_is_tried(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    session = GameSession(read_story(MINI), blocked)
+    problem = session.check_data_dir()
+    assert problem is not None and str(blocked) in problem and not session.writable
+    assert session.new_game() == [] and session.unsaved == "the data folder cannot be written"
+    session.choose("to_desk")
+    assert session.choose("kill").problems == []  # no error per choice, none for the gallery either
+    assert blocked.read_text() == "not a folder"
+
+
+def test_a_writable_data_folder_passes_the_check_and_autosaves(session: GameSession) -> None:
+    assert session.check_data_dir() is None and session.writable
+    assert session.new_game() == [] and session.unsaved is None
+    assert session.continue_slot() is not None

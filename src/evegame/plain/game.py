@@ -97,7 +97,7 @@ class PlainGame:
 
     def finish(self, why: str) -> None:
         """Save the game in the autosave slot and say so (or why it could not be saved)."""
-        if self.session.unsaved_reason is not None:
+        if not self.session.writable:
             self.note(f"{why} Nothing was saved: the data folder cannot be written.")
             return
         problems = self.session.autosave() if self.session.game is not None else []

@@ -67,16 +67,18 @@ class GameSession:
         self.clock = PlayClock()
         self.codex_seen: set[str] = set()
         self.kept_previous: str | None = None  # where the last autosave put the game it replaced
-        self.unsaved_reason: str | None = None  # set by check_data_dir: why nothing can be saved
+        self.writable = True  # False: the data folder cannot be written (said once); nothing is tried
+        self.unsaved: str | None = None  # why the last autosave failed (None: the game on disk is current)
 
     def check_data_dir(self) -> str | None:
         """Why saves cannot be written in the data folder (None: they can), for the player to be told once.
 
-        While there is a reason, autosaving stays silent instead of failing after every choice;
-        saving in a slot still tries, and says why it fails.
+        While they cannot, autosaving and the gallery stay silent instead of failing after every
+        choice; saving in a slot still tries, and says why it fails.
         """
-        self.unsaved_reason = data_dir_problem(self.data_dir)
-        return self.unsaved_reason
+        problem = data_dir_problem(self.data_dir)
+        self.writable = problem is None
+        return problem
 
     def use_story(self, story: Story, game: Game | None = None) -> None:
         """Switch to an edited version of the story (hot reload), with the game moved onto it."""
@@ -127,12 +129,16 @@ class GameSession:
 
     def autosave(self) -> list[str]:
         """Save into the autosave slot; return problems as messages (empty when saved and nothing was set aside)."""
-        if self.unsaved_reason is not None:
+        if not self.writable:
+            self.unsaved = "the data folder cannot be written"
             return []  # the player was told at start
         try:
-            return self.save(AUTOSAVE).notes
+            notes = self.save(AUTOSAVE).notes
         except SaveError as exc:
+            self.unsaved = str(exc)
             return [f"Cannot save: {exc}"]
+        self.unsaved = None
+        return notes
 
     # -- playing ---------------------------------------------------------------------------
 
@@ -161,6 +167,8 @@ class GameSession:
         game = self.game
         assert game is not None and game.ending is not None
         new = self.gallery.record(self.story.id, game.ending, [a.id for a in game.achievements()])
+        if not self.writable:
+            return new, []
         try:
             self.gallery.save(self.data_dir)
         except OSError as exc:

@@ -1,6 +1,6 @@
 """Time one ``load_story`` in this process and print JSON: {"seconds": ..., "scenes": ...}.
 
-``--touch`` also reads every scene of the result (a warm load unpickles scenes lazily: this
+``--touch`` also reads every scene of the result (a warm load decodes scenes lazily: this
 counts that work too). The cache is on unless EVEGAME_NO_CACHE=1; EVEGAME_CACHE_DIR says where.
 """
 
@@ -11,12 +11,13 @@ import sys
 import time
 
 from evegame.engine import load_story
+from evegame.paths import story_cache_dir
 
 
 def main() -> None:
     root = sys.argv[1]
     began = time.perf_counter()
-    result = load_story(root)
+    result = load_story(root, cache_dir=story_cache_dir())
     story = result.story
     if story is None:
         sys.exit(f"{root}: {len(result.errors)} error(s)")

@@ -99,10 +99,10 @@ def print_problems(problems: Sequence[Problem], stream=None) -> None:  # type: i
 
 def cmd_play(args: argparse.Namespace) -> int:
     from .engine import read_story
-    from .paths import data_dir
+    from .paths import data_dir, story_cache_dir
 
     story_dir = _story_arg(args.story)
-    story = read_story(story_dir)  # errors are reported before the terminal is taken over
+    story = read_story(story_dir, cache_dir=story_cache_dir(not args.no_cache))  # errors before the terminal is taken
     if _plain_mode(args):
         from .plain import play_plain
 
@@ -174,9 +174,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .engine import load_story
+    from .paths import story_cache_dir
 
     story_dir = _story_arg(args.story)
-    result = load_story(story_dir, lenient=args.lenient)
+    result = load_story(story_dir, lenient=args.lenient, cache_dir=story_cache_dir(not args.no_cache))
     problems = result.problems
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     if args.format == "json":
@@ -206,8 +207,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _load_clean(story_dir: Path):  # type: ignore[no-untyped-def]
     """The story, or StoryError when it has errors (warnings are fine for the tools)."""
     from .engine import StoryError, load_story
+    from .paths import story_cache_dir
 
-    result = load_story(story_dir, lenient=True)
+    result = load_story(story_dir, lenient=True, cache_dir=story_cache_dir())
     if result.errors or result.story is None:
         raise StoryError(result.problems)
     return result.story
@@ -337,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--lenient", action="store_true", help="report unreachable scenes and endings as warnings")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    check.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
 
     stats = verb("stats", "print a story's figures: scenes, words, endings, choices, codex, routes", cmd_stats)
     stats.add_argument("story", nargs="?", metavar="STORY_DIR", help="the story folder (default: the shipped story)")
@@ -372,6 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+NO_CACHE_HELP = "neither read nor write the compiled-story cache (also: EVEGAME_NO_CACHE=1)"
+
+
 def add_play_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story", metavar="DIR", help="the story folder to play (default: the shipped story)")
     p.add_argument(
@@ -380,6 +386,7 @@ def add_play_options(p: argparse.ArgumentParser) -> None:
         help="where saves and settings live (default: $EVEGAME_DATA_DIR or the user data dir)",
     )
     p.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
+    p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--plain",

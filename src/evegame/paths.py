@@ -41,6 +41,14 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
+def story_cache_dir(enabled: bool = True) -> Path | None:
+    """The compiled-story cache folder the CLI and the TUI use: None (no cache) when not
+    ``enabled`` (``--no-cache``) or when ``EVEGAME_NO_CACHE`` is set to anything but 0."""
+    if not enabled or os.environ.get("EVEGAME_NO_CACHE", "") not in ("", "0"):
+        return None
+    return cache_dir()
+
+
 def data_dir_problem(folder: Path) -> str | None:
     """Why saves cannot be written in ``folder`` (a plain sentence naming it), or None when they can.
 

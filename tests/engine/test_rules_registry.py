@@ -69,7 +69,7 @@ def test_the_registry_story_validates_against_the_schema(tmp_path: Path) -> None
     folder = registry_story(tmp_path / "s")
     data = yaml.safe_load((folder / "story.yaml").read_text(encoding="utf-8"))
     jsonschema.validate(data, story_schema(), cls=jsonschema.Draft7Validator)
-    assert load_story(folder, use_cache=False).problems == []
+    assert load_story(folder).problems == []
 
 
 @pytest.mark.parametrize("name", sorted(EFFECTS))

@@ -1,7 +1,11 @@
-"""A damaged compiled-story cache is a cache miss: the story still loads, plays, and reports nothing."""
+"""The compiled-story cache holds data only: a damaged or forged entry is a cache miss, and no code runs.
+
+The story still loads, plays, and reports nothing; the next load writes a good entry again.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -15,7 +19,6 @@ from evegame.engine import Game, load_story
 from evegame.engine import cache as story_cache
 from evegame.engine.loader import story_files
 from evegame.engine.model import Scene
-from evegame.paths import cache_dir
 from helpers import MINI
 
 MARKER = "evegame-cache-exploit"
@@ -31,11 +34,28 @@ class Exploit:
         return (os.system, (f"touch {self.marker}",))
 
 
+def issue_exploit(marker: Path) -> bytes:
+    """The attack of issue 17: a global under an allowed module name that reaches ``exec``."""
+    code = f"open({str(marker)!r}, 'w').close()"
+    return (
+        b"\x80\x04"
+        + b"c"
+        + b"evegame.engine.conditions\nre.enum.bltns.exec\n"
+        + pickle.dumps(code, protocol=0)[:-1]  # the string, without STOP
+        + b"\x85R."  # TUPLE1, REDUCE, STOP
+    )
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def story_dir(tmp_path: Path) -> Path:
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)
-    # enough scenes for several lazily unpickled chunks
+    # enough scenes for several lazily decoded chunks
     extra = "\n".join(
         f"  - id: x{i}\n    text: Filler {i}.\n    choices:\n      - text: Onward\n        goto: {'hall' if i == 299 else f'x{i + 1}'}"
         for i in range(300)
@@ -50,9 +70,12 @@ def story_dir(tmp_path: Path) -> Path:
     return root
 
 
-def _entry(root: Path) -> Path:
-    key = story_cache.content_key(root, story_files(root))
-    return cache_dir() / "stories" / f"{key}.pickle"
+def _key(root: Path) -> str:
+    return story_cache.content_key(root, story_files(root))
+
+
+def _entry(root: Path, cache_dir: Path) -> Path:
+    return story_cache.entry_path(cache_dir, _key(root))
 
 
 def _source(cond: object) -> str | None:
@@ -74,13 +97,13 @@ def _summary(scene: Scene) -> tuple[object, ...]:
 
 def _plain(root: Path) -> dict[str, object]:
     """Every scene of an uncached load, for comparison."""
-    result = load_story(root, use_cache=False)
+    result = load_story(root)
     assert result.story is not None and not result.problems
     return {sid: _summary(scene) for sid, scene in result.story.scenes.items()}
 
 
-def _assert_loads_clean(root: Path, expected: dict[str, object]) -> None:
-    result = load_story(root)
+def _assert_loads_clean(root: Path, cache_dir: Path, expected: dict[str, object]) -> None:
+    result = load_story(root, cache_dir=cache_dir)
     assert result.problems == []
     story = result.story
     assert story is not None
@@ -91,31 +114,46 @@ def _assert_loads_clean(root: Path, expected: dict[str, object]) -> None:
     assert game.scene.title == "The Desk"
 
 
-def _damage_and_check(root: Path, damage: Callable[[bytes], bytes]) -> None:
+def _damage_and_check(root: Path, cache_dir: Path, damage: Callable[[bytes], bytes]) -> None:
     expected = _plain(root)
-    load_story(root)  # writes the cache entry
-    entry = _entry(root)
+    load_story(root, cache_dir=cache_dir)  # writes the cache entry
+    entry = _entry(root, cache_dir)
     assert entry.is_file()
     entry.write_bytes(damage(entry.read_bytes()))
-    _assert_loads_clean(root, expected)
+    assert story_cache.load(cache_dir, _key(root), fallback=dict) is None or damage is _keep_frame
+    _assert_loads_clean(root, cache_dir, expected)
     # the damaged entry was replaced by a good one: the next load is a hit
-    key = story_cache.content_key(root, story_files(root))
-    assert story_cache.load(cache_dir(), key) is not None
-    _assert_loads_clean(root, expected)
+    assert story_cache.load(cache_dir, _key(root), fallback=dict) is not None
+    _assert_loads_clean(root, cache_dir, expected)
+
+
+def _keep_frame(data: bytes) -> bytes:
+    return data
+
+
+def test_a_clean_story_round_trips_through_the_cache(story_dir: Path, cache_dir: Path) -> None:
+    expected = _plain(story_dir)
+    load_story(story_dir, cache_dir=cache_dir)
+    story = load_story(story_dir, cache_dir=cache_dir).story
+    assert story is not None and isinstance(story.scenes, story_cache.LazyScenes)
+    assert {sid: _summary(story.scenes[sid]) for sid in story.scenes} == expected
+    assert _entry(story_dir, cache_dir).read_bytes().startswith(story_cache.MAGIC)
 
 
 @pytest.mark.parametrize("keep", [0, 1, 10, 0.5, -1])
-def test_truncated_cache_file(story_dir: Path, keep: float) -> None:
-    _damage_and_check(story_dir, lambda data: data[: int(len(data) * keep) if isinstance(keep, float) else keep])
+def test_truncated_cache_file(story_dir: Path, cache_dir: Path, keep: float) -> None:
+    _damage_and_check(
+        story_dir, cache_dir, lambda data: data[: int(len(data) * keep) if isinstance(keep, float) else keep]
+    )
 
 
-def test_random_bytes_cache_file(story_dir: Path) -> None:
-    _damage_and_check(story_dir, lambda data: random.Random(1).randbytes(len(data)))
+def test_random_bytes_cache_file(story_dir: Path, cache_dir: Path) -> None:
+    _damage_and_check(story_dir, cache_dir, lambda data: random.Random(1).randbytes(len(data)))
 
 
 @pytest.mark.parametrize("where", [0.1, 0.5, 0.9, 0.999])
-def test_bytes_flipped_anywhere(story_dir: Path, where: float) -> None:
-    """Even inside a chunk of scenes that is only unpickled when a scene is first used."""
+def test_bytes_flipped_anywhere(story_dir: Path, cache_dir: Path, where: float) -> None:
+    """Even inside a chunk of scenes that is only decoded when a scene is first used."""
 
     def flip(data: bytes) -> bytes:
         out = bytearray(data)
@@ -124,88 +162,119 @@ def test_bytes_flipped_anywhere(story_dir: Path, where: float) -> None:
             out[i] ^= 0x5A
         return bytes(out)
 
-    _damage_and_check(story_dir, flip)
+    _damage_and_check(story_dir, cache_dir, flip)
 
 
-def test_pickle_of_a_forbidden_class_does_not_run(story_dir: Path, tmp_path: Path) -> None:
+def test_the_exec_attack_of_the_issue_runs_nothing(story_dir: Path, cache_dir: Path, tmp_path: Path) -> None:
     marker = tmp_path / MARKER
-    payload = pickle.dumps(Exploit(marker))
-    for forged in (payload, story_cache.frame(payload)):  # without and with a valid header and digest
-        _damage_and_check(story_dir, lambda _data, forged=forged: forged)
-        assert not marker.exists()
+    for payload in (issue_exploit(marker), pickle.dumps(Exploit(marker))):
+        for forged in (payload, story_cache.frame(payload)):  # without and with a valid header and digest
+            _damage_and_check(story_dir, cache_dir, lambda _data, forged=forged: forged)
+            assert not marker.exists()
 
 
-def test_forbidden_class_inside_a_scene_chunk_does_not_run(story_dir: Path, tmp_path: Path) -> None:
-    """A forger who knows the format gets no code run, even in a chunk unpickled later."""
-    marker = tmp_path / MARKER
-    story = load_story(story_dir).story
-    assert story is not None
-    chunk = pickle.dumps({"hall": Exploit(marker)})
-    start = len(story_cache.frame(b""))  # where the first chunk goes
-    bad = story_cache.LazyScenes({"hall": 0}, [(start, start + len(chunk))], {})
-    forged = pickle.dumps(story.__class__(**{**story.__dict__, "scenes": bad}))
-    _entry(story_dir).write_bytes(story_cache.frame(forged, [chunk]))
-    loaded = load_story(story_dir).story
-    assert loaded is not None
-    with pytest.raises(pickle.UnpicklingError, match="not allowed"):
-        loaded.scenes["hall"]
-    assert not marker.exists()
+def _forge(root: Path, cache_dir: Path, edit: Callable[[dict, list[bytes]], None]) -> bytes:  # type: ignore[type-arg]
+    """A well-framed entry (valid header and digest) whose JSON ``edit`` changed."""
+    load_story(root, cache_dir=cache_dir)
+    data = _entry(root, cache_dir).read_bytes()
+    start = len(story_cache.MAGIC) + 40
+    offset = int.from_bytes(data[start - 8 : start], "big")
+    outer = json.loads(data[offset:])
+    chunks = [data[a:b] for a, b in outer["spans"]]
+    edit(outer, chunks)
+    at, spans = start, []
+    for chunk in chunks:
+        spans.append([at, at + len(chunk)])
+        at += len(chunk)
+    outer["spans"] = spans
+    return story_cache.frame(json.dumps(outer).encode(), chunks)
 
 
-def test_well_formed_entry_of_the_wrong_kind(story_dir: Path) -> None:
-    for payload in (pickle.dumps({"not": "a story"}), pickle.dumps(None), b""):
-        _damage_and_check(story_dir, lambda _data, payload=payload: story_cache.frame(payload))
+FORGERIES: dict[str, Callable[[dict, list[bytes]], None]] = {  # type: ignore[type-arg]
+    "not a story at all": lambda o, c: o.clear(),
+    "the key of another story": lambda o, c: o.update(key="0" * 64),
+    "a field of the wrong type": lambda o, c: o["story"].__setitem__(1, ["a", "list"]),
+    "a story with a field too many": lambda o, c: o["story"].append("extra"),
+    "a condition that does not parse": lambda o, c: o["story"][5].__setitem__(
+        0, ["coins", "Coins", "__import__('os')"]
+    ),
+    "a float": lambda o, c: o["story"][3].__setitem__("coins", 1.5),
+    "a chunk out of the file": lambda o, c: o["index"].__setitem__("hall", 99),
+    "an ending of no scene": lambda o, c: o["endings"].__setitem__("nowhere", "mercy"),
+    "an index that is a list": lambda o, c: o.__setitem__("index", []),
+    "a deeply nested value": lambda o, c: o["story"].__setitem__(3, json.loads("[" * 500 + "]" * 500)),
+}
 
 
-def test_an_entry_for_another_story_is_not_used(story_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("forgery", FORGERIES, ids=list(FORGERIES))
+def test_a_forged_entry_is_a_miss(story_dir: Path, cache_dir: Path, forgery: str) -> None:
+    forged = _forge(story_dir, cache_dir, FORGERIES[forgery])
+    _damage_and_check(story_dir, cache_dir, lambda _data: forged)
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        b'{"hall": "not a scene"}',
+        b'{"hall": ["hall", "t", [], [], [], null, ["f", []], "extra"]}',
+        b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        b'{"hall": ' + b"1" * 5000 + b"}",
+        b"\x80\x04 a pickle",
+    ],
+)
+def test_a_forged_chunk_decoded_later_falls_back_to_a_fresh_load(
+    story_dir: Path, cache_dir: Path, chunk: bytes
+) -> None:
+    expected = _plain(story_dir)
+    forged = _forge(story_dir, cache_dir, lambda _o, chunks: chunks.__setitem__(0, chunk))
+    _entry(story_dir, cache_dir).write_bytes(forged)
+    story = load_story(story_dir, cache_dir=cache_dir).story  # the outer part is fine: a hit, for now
+    assert story is not None and isinstance(story.scenes, story_cache.LazyScenes)
+    assert {sid: _summary(story.scenes[sid]) for sid in story.scenes} == expected
+
+
+def test_an_entry_for_another_story_is_not_used(story_dir: Path, cache_dir: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     shutil.copytree(MINI, other)
-    load_story(other)
-    _damage_and_check(story_dir, lambda _data: _entry(other).read_bytes())
+    load_story(other, cache_dir=cache_dir)
+    _damage_and_check(story_dir, cache_dir, lambda _data: _entry(other, cache_dir).read_bytes())
 
 
-def test_cache_that_cannot_be_written(story_dir: Path) -> None:
+def test_cache_that_cannot_be_written(story_dir: Path, cache_dir: Path) -> None:
     expected = _plain(story_dir)
-    stories = cache_dir() / "stories"
+    stories = story_cache.entry_path(cache_dir, "x").parent
     stories.parent.mkdir(parents=True, exist_ok=True)
     stories.write_text("a file where the cache folder should be", encoding="utf-8")
-    _assert_loads_clean(story_dir, expected)
-    _assert_loads_clean(story_dir, expected)
+    _assert_loads_clean(story_dir, cache_dir, expected)
+    _assert_loads_clean(story_dir, cache_dir, expected)
 
 
-def test_entry_is_a_folder(story_dir: Path) -> None:
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link to /dev/zero"])
+def test_entry_that_is_no_file(story_dir: Path, cache_dir: Path, kind: str) -> None:
     expected = _plain(story_dir)
-    _entry(story_dir).mkdir(parents=True)
-    _assert_loads_clean(story_dir, expected)
+    entry = _entry(story_dir, cache_dir)
+    entry.parent.mkdir(parents=True)
+    {
+        "folder": entry.mkdir,
+        "fifo": lambda: os.mkfifo(entry),
+        "link to /dev/zero": lambda: entry.symlink_to("/dev/zero"),
+    }[kind]()
+    _assert_loads_clean(story_dir, cache_dir, expected)
 
 
-def test_any_change_to_the_story_invalidates(story_dir: Path) -> None:
-    load_story(story_dir)
+def test_any_change_to_the_story_invalidates(story_dir: Path, cache_dir: Path) -> None:
+    load_story(story_dir, cache_dir=cache_dir)
     scenes = story_dir / "scenes.yaml"
     scenes.write_text(scenes.read_text(encoding="utf-8").replace("The Desk", "The Front Desk"), encoding="utf-8")
-    story = load_story(story_dir).story
+    story = load_story(story_dir, cache_dir=cache_dir).story
     assert story is not None and story.scenes["desk"].title == "The Front Desk"
 
 
-def test_a_forged_index_that_does_not_fit_the_file_is_a_miss(story_dir: Path) -> None:
-    story = load_story(story_dir).story
-    assert story is not None
-    for index, spans, endings in (
-        ({"hall": 5}, [(0, 10)], {}),  # a chunk that does not exist
-        ({"hall": 0}, [(0, 10**9)], {}),  # a span outside the file
-        ({"hall": 0}, [(0, 1)], {"nowhere": "mercy"}),  # an ending of no scene
-        ([], [], {}),  # not a mapping at all
-    ):
-        bad = story_cache.LazyScenes(index, spans, endings)  # type: ignore[arg-type]
-        forged = pickle.dumps(story.__class__(**{**story.__dict__, "scenes": bad}))
-        _damage_and_check(story_dir, lambda _data, forged=forged: story_cache.frame(forged))
-
-
-def test_a_cached_story_sent_to_another_process_has_every_scene(story_dir: Path) -> None:
+def test_a_cached_story_sent_to_another_process_has_every_scene(story_dir: Path, cache_dir: Path) -> None:
     expected = _plain(story_dir)
-    load_story(story_dir)
-    story = load_story(story_dir).story
+    load_story(story_dir, cache_dir=cache_dir)
+    story = load_story(story_dir, cache_dir=cache_dir).story
     assert story is not None and isinstance(story.scenes, story_cache.LazyScenes)
     story.scenes["hall"]  # one chunk out, the others still in the file's bytes
-    copy = pickle.loads(pickle.dumps(story))
+    copy = pickle.loads(pickle.dumps(story))  # what a worker process of the explorer receives
     assert {sid: _summary(scene) for sid, scene in copy.scenes.items()} == expected

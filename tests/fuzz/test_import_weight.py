@@ -14,7 +14,8 @@ from helpers import MINI
 PROBE = """
 import sys
 from evegame.engine import read_story
-story = read_story(sys.argv[1])
+from evegame.paths import story_cache_dir
+story = read_story(sys.argv[1], cache_dir=story_cache_dir())
 story.scenes[story.start].title
 heavy = sorted(m for m in ("yaml", "importlib.metadata") if m in sys.modules)
 print("heavy:", ",".join(heavy))

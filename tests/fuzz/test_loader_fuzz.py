@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from evegame.engine import Game, LoadResult, Problem, load_story
 from evegame.engine.model import Story
+from evegame.paths import cache_dir
 
 HARD_LIMIT = 20.0  # seconds for one example: far above any real load of these stories
 RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "items"}
@@ -387,7 +388,7 @@ def play(story: Story, seed: int, steps: int = 12) -> None:
 
 def load_checked(root: Path, *, lenient: bool = False, use_cache: bool = False) -> LoadResult:
     with deadline_guard():
-        result = load_story(root, lenient=lenient, use_cache=use_cache)
+        result = load_story(root, lenient=lenient, cache_dir=cache_dir() if use_cache else None)
     check_result(result, root)
     return result
 

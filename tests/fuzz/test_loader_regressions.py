@@ -15,7 +15,7 @@ ENDING = "  - id: z\n    text: The end.\n    ending: done\n"
 def _load(tmp_path: Path, scenes: str, manifest: str = MANIFEST) -> list[str]:
     (tmp_path / "story.yaml").write_text(manifest, encoding="utf-8")
     (tmp_path / "scenes.yaml").write_bytes(("scenes:\n" + scenes).encode("utf-8", "surrogatepass"))
-    result = load_story(tmp_path, use_cache=False)
+    result = load_story(tmp_path)
     return [f"{Path(p.path).name}:{p.line}:{p.col}: {p.message}" for p in result.problems]
 
 

@@ -1,51 +1,50 @@
-"""The compiled-story cache: a loaded story kept on disk, keyed by its files' content.
+"""The compiled-story cache: a loaded story kept on disk as plain data, keyed by its files' content.
 
-A story folder whose files hash to the same digest (paths and bytes, plus the
-folder's location and a fingerprint of the engine's code) loads from the cache without parsing
-any YAML. Any change to any file changes the key. Only clean stories (no errors,
-no warnings) are cached. A cache file that cannot be read, for any reason, is
-ignored and rewritten: the cache can make loading faster, never wrong.
+A story folder whose files hash to the same digest (paths and bytes, plus the folder's
+location and a fingerprint of the engine's code) loads from the cache without parsing any
+YAML. Any change to any file changes the key. Only clean stories (no errors, no warnings)
+are cached, and only where the caller says (``cache_dir``): a library call writes nothing
+unless given a folder. A cache entry that cannot be used, for any reason, is a miss.
 
-Entries are pickles read through an allow-list unpickler that can only build
-evegame's own model classes and plain data, so a tampered file cannot run code,
-behind a SHA-256 digest of the pickle, so a damaged file (truncated, bytes
-flipped anywhere, even inside a scene that is unpickled later) is a cache miss.
-Scenes are pickled in chunks (consecutive scenes of one file), written one at a
-time, and a chunk is unpickled straight from the file's bytes when one of its
-scenes is first used (``LazyScenes``): a warm load costs little more than reading
-the file, however large the story, using every scene costs one unpickle per
-chunk with the garbage collector paused, and writing the cache holds no second
-copy of the story in memory.
+An entry is JSON data only, never pickle: reading it can build nothing but evegame's own
+model dataclasses, field by field, each value checked against the field's declared type
+(``_decode``); conditions are stored as their source and parsed and type-checked again by
+the condition parser. A SHA-256 digest over the whole file makes a damaged file (truncated,
+bytes flipped anywhere) a miss. Scenes are stored in chunks (consecutive scenes of one
+file), each decoded when one of its scenes is first used (``LazyScenes``): a warm load costs
+little more than reading the file. Should a chunk still not decode (a forger who rewrote
+the digest too), the scenes come from a fresh load of the story instead: still a miss.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
-import io
+import json
 import os
-import pickle
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
-from functools import lru_cache
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
-from .gcpause import gc_paused
-from .model import Scene, Story
+from . import model
+from .conditions import Condition, ConditionError, parse_condition
+from .model import Scene, SourceLoc, Story
+from .values import type_name
 
-CACHE_FORMAT = 4
-MAGIC = b"evegame-story-cache\n"
-CHUNK = 256  # scenes per lazily unpickled chunk, at most
-_ALLOWED_MODULES = {"evegame.engine.model", "evegame.engine.conditions"}
-_ALLOWED_CLASSES = {("evegame.engine.cache", "LazyScenes")}
-_ALLOWED_BUILTINS = {"frozenset", "set", "tuple", "list", "dict", "str", "int", "bool"}
+CACHE_FORMAT = 5
+MAGIC = b"evegame-story-cache-json\n"
+CHUNK = 256  # scenes per lazily decoded chunk, at most
+MAX_NESTING = 32  # a YAML path or a value in an entry never nests deeper
 
 
-def enabled() -> bool:
-    return os.environ.get("EVEGAME_NO_CACHE", "") in ("", "0")
+class CacheMiss(ValueError):
+    """An entry (or part of one) that does not decode to a story of this engine."""
 
 
 @lru_cache(maxsize=1)
@@ -72,19 +71,122 @@ def content_key(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (
-            module in _ALLOWED_MODULES
-            or (module, name) in _ALLOWED_CLASSES
-            or (module == "builtins" and name in _ALLOWED_BUILTINS)
-        ):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a story cache")
+# --- plain data, both ways ---------------------------------------------------------------
 
 
-def _unpickle(data: bytes | memoryview) -> Any:
-    return _SafeUnpickler(io.BytesIO(data)).load()
+def _encode(value: Any) -> Any:
+    """A model object as JSON data: a dataclass as the list of its fields, a condition as its source."""
+    if isinstance(value, Condition):
+        return value.source
+    if isinstance(value, SourceLoc):
+        return [value.file, [_encode(p) for p in value.path]]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init]
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    raise TypeError(f"a story cache cannot hold {type(value).__name__}")
+
+
+@cache
+def _hints(cls: type) -> list[tuple[str, Any]]:
+    """The init fields of a model dataclass with their resolved types."""
+    names = vars(model) | {"Condition": Condition}
+    hints = typing.get_type_hints(cls, globalns=names, localns=names)
+    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init]
+
+
+class _Decoder:
+    """Builds model objects from JSON data, checking every value against its field's type."""
+
+    def __init__(self, types_of: Mapping[str, str], scene_exists: Callable[[str], bool]) -> None:
+        self.types_of = types_of
+        self.scene_exists = scene_exists
+        self.conditions: dict[str, Condition] = {}
+
+    def condition(self, source: Any) -> Condition:
+        if not isinstance(source, str):
+            raise CacheMiss("a condition that is not text")
+        found = self.conditions.get(source)
+        if found is None:
+            try:
+                found = parse_condition(source, self.types_of, self.scene_exists)
+            except ConditionError as exc:
+                raise CacheMiss(f"a condition that does not check: {exc}") from None
+            self.conditions[source] = found
+        return found
+
+    def decode(self, hint: Any, data: Any, depth: int = 0) -> Any:
+        if depth > MAX_NESTING:
+            raise CacheMiss("nested too deeply")
+        if hint is Any:
+            return self.plain(data, depth)
+        if hint is Condition:
+            return self.condition(data)
+        if hint is SourceLoc:
+            if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)):
+                raise CacheMiss("a source location that is not [file, path]")
+            return SourceLoc.at(data[0], self.decode(model.YamlPath, data[1], depth + 1))
+        if hint in (str, int, bool):
+            if type(data) is not hint:
+                raise CacheMiss(f"{type(data).__name__} where {hint.__name__} belongs")
+            return data
+        if hint is type(None):
+            if data is not None:
+                raise CacheMiss("a value where none belongs")
+            return None
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin in (Union, types.UnionType):
+            for option in args:
+                try:
+                    return self.decode(option, data, depth)
+                except CacheMiss:
+                    continue
+            raise CacheMiss(f"a value of none of the types {hint}")
+        if origin in (tuple, list, frozenset):
+            if not isinstance(data, list):
+                raise CacheMiss(f"{type(data).__name__} where a list belongs")
+            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                if len(args) != len(data):
+                    raise CacheMiss("a tuple of the wrong length")
+                return tuple(self.decode(a, d, depth + 1) for a, d in zip(args, data, strict=True))
+            items = [self.decode(args[0], d, depth + 1) for d in data]
+            return items if origin is list else origin(items)
+        if origin is dict:
+            if not isinstance(data, dict):
+                raise CacheMiss(f"{type(data).__name__} where a mapping belongs")
+            return {self.decode(args[0], k, depth + 1): self.decode(args[1], v, depth + 1) for k, v in data.items()}
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint.__module__ == model.__name__:
+            fields = _hints(hint)
+            if not isinstance(data, list) or len(data) != len(fields):
+                raise CacheMiss(f"a {hint.__name__} of the wrong shape")
+            return hint(*(self.decode(h, d, depth + 1) for (_, h), d in zip(fields, data, strict=True)))
+        raise CacheMiss(f"a field type the cache does not know: {hint}")
+
+    def plain(self, data: Any, depth: int) -> Any:
+        """A JSON value as it is (lists, mappings of text, text, whole numbers, true/false, null)."""
+        if depth > MAX_NESTING:
+            raise CacheMiss("nested too deeply")
+        if isinstance(data, list):
+            return [self.plain(d, depth + 1) for d in data]
+        if isinstance(data, dict):
+            return {k: self.plain(v, depth + 1) for k, v in data.items()}
+        if data is None or isinstance(data, (str, bool, int)):
+            return data
+        raise CacheMiss(f"{type(data).__name__} in a story cache")
+
+
+def _parse(data: bytes | memoryview) -> Any:
+    def refuse(name: str) -> Any:
+        raise CacheMiss(f"{name} in a story cache")
+
+    try:
+        return json.loads(bytes(data), parse_constant=refuse, parse_float=refuse)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, int digits
+        raise CacheMiss(str(exc)) from None
 
 
 def _chunks(scenes: Mapping[str, Scene]) -> Iterator[dict[str, Scene]]:
@@ -102,33 +204,28 @@ def _chunks(scenes: Mapping[str, Scene]) -> Iterator[dict[str, Scene]]:
 
 
 class LazyScenes(Mapping[str, Scene]):
-    """Scene id -> Scene; each chunk of scenes is unpickled from the cache file's bytes on first access.
+    """Scene id -> Scene; each chunk of scenes is decoded from the cache file's bytes on first access.
 
-    Pickled, it is only its index (``spans``: where each chunk lies in the cache file); the
-    loader attaches the file's bytes. A copy sent elsewhere (a worker process) is a plain dict.
+    ``fallback`` gives every scene from a fresh load of the story, used should a chunk not
+    decode. A copy sent elsewhere (a worker process) is a plain dict.
     """
 
-    def __init__(self, index: dict[str, int], spans: list[tuple[int, int]], endings: dict[str, str]) -> None:
+    def __init__(
+        self,
+        index: dict[str, int],
+        spans: list[tuple[int, int]],
+        endings: dict[str, str],
+        data: memoryview,
+        decoder: _Decoder,
+        fallback: Callable[[], Mapping[str, Scene]],
+    ) -> None:
         self._index = index  # scene id -> chunk number, in story order
-        self._spans: list[tuple[int, int] | None] = list(spans)  # None once unpickled
+        self._spans: list[tuple[int, int] | None] = list(spans)  # None once decoded
         self._endings = endings  # scene id -> ending name, for the ending scenes
         self._scenes: dict[str, Scene] = {}
-        self._data: memoryview | None = None
-
-    def attach(self, data: memoryview) -> bool:
-        """Use ``data`` (the whole cache file) for the chunks; False when the index does not fit it."""
-        chunks = len(self._spans)
-        if not (isinstance(self._index, dict) and isinstance(self._endings, dict)):
-            return False
-        if not all(isinstance(n, int) and 0 <= n < chunks for n in self._index.values()):
-            return False
-        if not all(isinstance(e, str) and sid in self._index for sid, e in self._endings.items()):
-            return False
-        for span in self._spans:
-            if not (isinstance(span, tuple) and len(span) == 2 and _HEADER <= span[0] <= span[1] <= len(data)):
-                return False
-        self._data = data
-        return True
+        self._data: memoryview | None = data
+        self._decoder = decoder
+        self._fallback = fallback
 
     def __getitem__(self, sid: str) -> Scene:
         scene = self._scenes.get(sid)
@@ -139,18 +236,27 @@ class LazyScenes(Mapping[str, Scene]):
 
     def _load(self, number: int) -> None:
         span = self._spans[number]
-        if span is None:
+        if span is None or self._data is None:
             return
-        if self._data is None:
-            raise KeyError(number)
-        with gc_paused(freeze=True):  # long-lived, acyclic, no garbage: as the loader does
-            chunk = _unpickle(self._data[span[0] : span[1]])
-        if not isinstance(chunk, dict) or not all(isinstance(s, Scene) for s in chunk.values()):  # pragma: no cover
-            raise pickle.UnpicklingError("a story cache chunk that holds no scenes")
+        try:
+            chunk = self._decoder.decode(dict[str, Scene], _parse(self._data[span[0] : span[1]]))
+            if any(self._index.get(sid) != number or scene.id != sid for sid, scene in chunk.items()):
+                raise CacheMiss("a chunk that holds other scenes than its index says")
+        except CacheMiss:
+            self._use_fallback()
+            return
         self._scenes.update(chunk)
         self._spans[number] = None
         if all(s is None for s in self._spans):
             self._data = None  # every scene is out: the file's bytes can go
+
+    def _use_fallback(self) -> None:
+        fresh = self._fallback()
+        if list(fresh) != list(self._index):
+            raise KeyError("the story changed while it was being read")
+        self._scenes = dict(fresh)
+        self._spans = [None] * len(self._spans)
+        self._data = None
 
     def __contains__(self, sid: object) -> bool:
         return sid in self._index
@@ -162,24 +268,22 @@ class LazyScenes(Mapping[str, Scene]):
         return len(self._index)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if self._data is None and not self._scenes:  # the index written into a cache entry
-            return (LazyScenes, (self._index, self._spans, self._endings))
         return (dict, (dict(self.items()),))
 
     def ending_scenes(self) -> dict[str, str]:
-        """Scene id -> ending name for every ending scene, without unpickling any scene."""
+        """Scene id -> ending name for every ending scene, without decoding any scene."""
         return dict(self._endings)
 
 
 # A cache file: MAGIC, the SHA-256 of everything after the header (then of the 8-byte offset),
-# the offset of the story's own pickle, the scene chunks' pickles, and the story's pickle.
+# the offset of the story's own JSON, the scene chunks' JSON, and the story's JSON.
 _DIGEST = len(MAGIC)
 _OFFSET = _DIGEST + 32
 _HEADER = _OFFSET + 8
 
 
 def frame(outer: bytes, chunks: list[bytes] | tuple[bytes, ...] = ()) -> bytes:
-    """A whole cache file around pickled ``chunks`` (starting at ``_HEADER``) and the story's pickle."""
+    """A whole cache file around encoded ``chunks`` (starting at ``_HEADER``) and the story's JSON."""
     body = b"".join(chunks) + outer
     offset = (_HEADER + len(body) - len(outer)).to_bytes(8, "big")
     digest = hashlib.sha256(body)
@@ -187,15 +291,55 @@ def frame(outer: bytes, chunks: list[bytes] | tuple[bytes, ...] = ()) -> bytes:
     return MAGIC + digest.digest() + offset + body
 
 
-def _path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "stories" / f"{key}.pickle"
+def entry_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "stories" / f"{key}.json"
 
 
-def load(cache_dir: Path, key: str) -> Story | None:
-    """The cached story for ``key``, or None (absent, corrupt, foreign: all the same)."""
-    path = _path(cache_dir, key)
+def _story_fields() -> list[tuple[str, Any]]:
+    return [(name, hint) for name, hint in _hints(Story) if name != "scenes"]
+
+
+def _decode_story(key: str, outer: Any, data: memoryview, fallback: Callable[[], Mapping[str, Scene]]) -> Story:
+    if not (isinstance(outer, dict) and outer.get("key") == key):
+        raise CacheMiss("an entry for another story")
+    index, spans, endings = outer.get("index"), outer.get("spans"), outer.get("endings")
+    if not (isinstance(index, dict) and isinstance(spans, list) and isinstance(endings, dict)):
+        raise CacheMiss("no scene index")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < len(spans) for n in index.values()):
+        raise CacheMiss("a scene index pointing nowhere")
+    for span in spans:
+        if not (isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span)):
+            raise CacheMiss("a chunk span that is not two numbers")
+        if not _HEADER <= span[0] <= span[1] <= len(data):
+            raise CacheMiss("a chunk span outside the file")
+    if not all(isinstance(e, str) and sid in index for sid, e in endings.items()):
+        raise CacheMiss("an ending of no scene")
+    fields = outer.get("story")
+    names = _story_fields()
+    if not (isinstance(fields, list) and len(fields) == len(names)):
+        raise CacheMiss("a story of the wrong shape")
+    variables = _Decoder({}, lambda _s: False).decode(
+        dict[str, model.Value], fields[[n for n, _ in names].index("variables")]
+    )
+    decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__)
+    values = {name: decoder.decode(hint, value) for (name, hint), value in zip(names, fields, strict=True)}
+    scenes = LazyScenes(index, [tuple(s) for s in spans], endings, data, decoder, fallback)
+    story = Story(**values, scenes=scenes)  # type: ignore[arg-type]
+    if story.content_hash != key or story.start not in index:
+        raise CacheMiss("an entry for another story")
+    return story
+
+
+def load(cache_dir: Path, key: str, fallback: Callable[[], Mapping[str, Scene]]) -> Story | None:
+    """The cached story for ``key``, or None (absent, damaged, forged, foreign: all a miss).
+
+    ``fallback`` loads the story's scenes afresh, for a chunk that turns out not to decode.
+    """
+    path = entry_path(cache_dir, key)
     try:
-        data = memoryview(path.read_bytes())
+        from .safefiles import read_bytes_bounded
+
+        data = memoryview(read_bytes_bounded(path, limit=1 << 34))
         offset = int.from_bytes(data[_OFFSET:_HEADER], "big")
         if data[:_DIGEST] != MAGIC or not _HEADER <= offset <= len(data):
             return None
@@ -203,20 +347,17 @@ def load(cache_dir: Path, key: str) -> Story | None:
         digest.update(data[_OFFSET:_HEADER])
         if digest.digest() != data[_DIGEST:_OFFSET]:
             return None
-        story = _unpickle(data[offset:])
-        if not isinstance(story, Story) or story.content_hash != key or not isinstance(story.scenes, LazyScenes):
-            return None
-        return story if story.scenes.attach(data) else None
+        return _decode_story(key, _parse(data[offset:]), data, fallback)
     except Exception:  # a damaged cache is never an error: it is a miss
         return None
 
 
 def store(cache_dir: Path, key: str, story: Story) -> None:
     """Write the entry atomically, one chunk at a time; a cache that cannot be written is skipped silently."""
-    path = _path(cache_dir, key)
+    path = entry_path(cache_dir, key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:
         return
     try:
@@ -227,18 +368,18 @@ def store(cache_dir: Path, key: str, story: Story) -> None:
             spans: list[tuple[int, int]] = []
             at = _HEADER
             for number, chunk in enumerate(_chunks(story.scenes)):
-                blob = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = json.dumps(_encode(chunk), ensure_ascii=False, separators=(",", ":")).encode()
                 handle.write(blob)
                 digest.update(blob)
                 spans.append((at, at + len(blob)))
                 at += len(blob)
                 index.update(dict.fromkeys(chunk, number))
             endings = {sid: s.ending for sid, s in story.scenes.items() if s.ending is not None}
-            outer = pickle.dumps(
-                replace(story, scenes=LazyScenes(index, spans, endings)), protocol=pickle.HIGHEST_PROTOCOL
-            )
-            handle.write(outer)
-            digest.update(outer)
+            fields = [_encode(getattr(story, name)) for name, _ in _story_fields()]
+            outer = {"key": key, "story": fields, "index": index, "spans": spans, "endings": endings}
+            blob = json.dumps(outer, ensure_ascii=False, separators=(",", ":")).encode()
+            handle.write(blob)
+            digest.update(blob)
             offset = at.to_bytes(8, "big")
             digest.update(offset)
             handle.seek(_DIGEST)

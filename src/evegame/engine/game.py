@@ -88,9 +88,12 @@ class Game:
     # -- construction ---------------------------------------------------------------
 
     @classmethod
-    def load(cls, story_dir: str | Path, **kwargs: Any) -> Game:
-        """Load a story folder (raises StoryError listing every problem) and start a game."""
-        return cls(read_story(story_dir), **kwargs)
+    def load(cls, story_dir: str | Path, *, cache_dir: str | Path | None = None, **kwargs: Any) -> Game:
+        """Load a story folder (raises StoryError listing every problem) and start a game.
+
+        Nothing is cached unless ``cache_dir`` is given (see ``load_story``).
+        """
+        return cls(read_story(story_dir, cache_dir=cache_dir), **kwargs)
 
     @classmethod
     def restore(

@@ -90,28 +90,30 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def read_story(root: str | Path) -> Story:
-    """Load a story or raise StoryError with every error found."""
-    result = load_story(root)
+def read_story(root: str | Path, *, cache_dir: str | Path | None = None) -> Story:
+    """Load a story or raise StoryError with every error found (``cache_dir``: see ``load_story``)."""
+    result = load_story(root, cache_dir=cache_dir)
     if result.story is None:
         raise StoryError(result.problems)
     return result.story
 
 
-def load_story(root: str | Path, *, lenient: bool = False, use_cache: bool | None = None) -> LoadResult:
+def load_story(root: str | Path, *, lenient: bool = False, cache_dir: str | Path | None = None) -> LoadResult:
     """Load and validate the story folder ``root``; collect every problem.
 
-    ``lenient`` turns unreachable scenes and endings into warnings. A clean story
-    is kept in the compiled-story cache (``use_cache``; default: on unless
-    ``EVEGAME_NO_CACHE=1``) and loads from it while its files are unchanged.
+    ``lenient`` turns unreachable scenes and endings into warnings. With ``cache_dir`` a clean
+    story is kept in the compiled-story cache there and loads from it while its files are
+    unchanged; without, nothing is written anywhere. (The CLI and the TUI pass the user's
+    cache folder, ``paths.story_cache_dir()``.) The garbage collector is paused while the
+    story's objects are built (none of them is garbage) and left as it was found.
     """
-    with gc_paused(freeze=True):
-        return _load_story(Path(root), lenient, use_cache)
+    with gc_paused():
+        return _load_story(Path(root), lenient, Path(cache_dir) if cache_dir is not None else None)
 
 
-def _load_story(root: Path, lenient: bool, use_cache: bool | None) -> LoadResult:
+def _load_story(root: Path, lenient: bool, cache_dir: Path | None) -> LoadResult:
     key = ""
-    use_cache = cache.enabled() if use_cache is None else use_cache
+    use_cache = cache_dir is not None
     if root.is_dir():
         try:
             files = story_files(root)
@@ -121,10 +123,8 @@ def _load_story(root: Path, lenient: bool, use_cache: bool | None) -> LoadResult
                 key = cache.content_key(root, files)
         except OSError:
             use_cache = False  # an unreadable file: the builder reports it
-        if use_cache and key:
-            from ..paths import cache_dir
-
-            cached = cache.load(cache_dir(), key)
+        if use_cache and key and cache_dir is not None:
+            cached = cache.load(cache_dir, key, fallback=lambda: _fresh_scenes(root, lenient))
             if cached is not None:
                 return LoadResult(cached, [])
     builder = _Builder(root)
@@ -134,11 +134,17 @@ def _load_story(root: Path, lenient: bool, use_cache: bool | None) -> LoadResult
         story = None
     if story is not None:
         story.content_hash = key
-        if use_cache and key and not problems:
-            from ..paths import cache_dir
-
-            cache.store(cache_dir(), key, story)
+        if use_cache and key and not problems and cache_dir is not None:
+            cache.store(cache_dir, key, story)
     return LoadResult(story, problems)
+
+
+def _fresh_scenes(root: Path, lenient: bool) -> dict[str, Scene]:
+    """Every scene of ``root`` loaded without the cache (for a cache entry whose scenes do not decode)."""
+    story = _load_story(root, lenient, None).story
+    if story is None:
+        raise KeyError(f"{root} no longer loads")
+    return dict(story.scenes)
 
 
 @dataclass

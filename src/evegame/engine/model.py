@@ -17,8 +17,8 @@ class SourceLoc(tuple[str, "YamlPath"]):
     """Where something was written: a file and the path of keys/indexes to it.
 
     A bare tuple subclass, built with ``SourceLoc.at(file, path)``: the loader makes
-    one for every node it reads, and with no Python-level ``__new__`` the story
-    cache unpickles them in C.
+    one for every node it reads, and with no Python-level ``__new__`` each costs
+    little more than a tuple.
     """
 
     __slots__ = ()

@@ -9,6 +9,7 @@ from typing import Literal
 from ..engine import Game, Story, load_story
 from ..engine.errors import SaveError
 from ..engine.loader import story_files
+from ..paths import story_cache_dir
 from ..session import rebuild
 
 Signature = tuple[tuple[str, int, int], ...]
@@ -67,7 +68,7 @@ class Reloaded:
 def reload_story(root: Path, game: Game | None) -> Reloaded:
     """Load ``root`` again; move ``game`` onto the new story when its scene still exists."""
     try:
-        result = load_story(root)
+        result = load_story(root, cache_dir=story_cache_dir())
     except Exception as exc:  # a loader bug must not end the game
         return Reloaded(None, problems=[f"{root}: error: {type(exc).__name__}: {exc}"])
     if result.story is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "stories" / "mini"
@@ -25,3 +27,14 @@ def play(data_dir: Path, lines: str, *args: str, env: dict[str, str] | None = No
         timeout=60,
         check=False,
     )
+
+
+def value_paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The key/index path of every value in a parsed YAML or JSON document, the root's (``()``) first."""
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from value_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from value_paths(value, (*prefix, i))

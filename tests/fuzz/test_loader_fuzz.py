@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from evegame.engine import Game, LoadResult, Problem, load_story
 from evegame.engine.model import Story
 from evegame.paths import cache_dir
+from helpers import value_paths
 
 HARD_LIMIT = 20.0  # seconds for one example: far above any real load of these stories
 RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "items"}
@@ -396,16 +397,6 @@ def load_checked(root: Path, *, lenient: bool = False, use_cache: bool = False) 
 # --- mutations ---------------------------------------------------------------------------
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, (*prefix, i))
-
-
 def _get(node: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         node = node[step]
@@ -422,7 +413,7 @@ def _nested(depth: int, kind: str) -> Any:
 def mutate_tree(data: st.DataObject, docs: dict[str, Any]) -> str:
     """One structural mutation of the documents; returns what it did (for the failure report)."""
     name = data.draw(st.sampled_from(sorted(docs)))
-    paths = list(_paths(docs[name]))
+    paths = list(value_paths(docs[name]))
     path = data.draw(st.sampled_from(paths))
     parent_path, last = path[:-1], path[-1] if path else None
     op = data.draw(

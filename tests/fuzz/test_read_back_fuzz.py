@@ -32,7 +32,7 @@ from evegame.engine.errors import SaveError
 from evegame.engine.loader import story_files
 from evegame.engine.saves import AUTOSAVE, LOAD_ORDER, SaveStore
 from evegame.userdata import GALLERY_FILE, SETTINGS_FILE, Gallery, Settings
-from helpers import MINI
+from helpers import MINI, value_paths
 
 STORY = read_story(MINI)
 EARLIER_BACKUP = b"an earlier backup, never to be touched"
@@ -82,23 +82,13 @@ JSON_VALUES = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, (*prefix, i))
-
-
 MARK = "\x00@@odd@@\x00"
 
 
 def swapped(doc: Any, rng: random.Random, new: Any) -> str:
     """``doc`` as JSON text with the value at one random path replaced (raw text when ``new`` is odd text)."""
     doc = json.loads(json.dumps(doc))
-    paths = [p for p in _paths(doc) if p]
+    paths = [p for p in value_paths(doc) if p]
     path = rng.choice(paths)
     parent = doc
     for key in path[:-1]:

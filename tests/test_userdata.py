@@ -20,6 +20,7 @@ BAD = {
     "not UTF-8": b"\xff\xfe{}",
     "truncated": '{"theme": "gruv',
     "not a mapping": "[1, 2, 3]",
+    "a lone surrogate": '{"theme": "\\ud800"}',  # found by the fuzz: it parsed, then could not be written back
 }
 
 

@@ -164,3 +164,8 @@ def test_the_autosave_of_a_long_game_reads_and_checks_in_linear_passes(tmp_path:
     loaded = store.load(AUTOSAVE)
     assert loaded.game.undo_depth == 10_000 and loaded.game.variables["wounds"] == 10_000
     assert loaded.game.undo(10_000) == 10_000 and loaded.game.snapshot() == Game(story).snapshot()
+
+
+def test_text_that_cannot_be_written_back_is_damaged(store: SaveStore) -> None:
+    store.path("2").write_text(text_with(store, "scene_title", '"\\udc00 lone"'))
+    assert_damaged(store, "2", "not valid Unicode")

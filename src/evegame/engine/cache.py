@@ -119,52 +119,9 @@ class _Decoder:
             self.conditions[source] = found
         return found
 
-    def decode(self, hint: Any, data: Any, depth: int = 0) -> Any:
-        if depth > MAX_NESTING:
-            raise CacheMiss("nested too deeply")
-        if hint is Any:
-            return self.plain(data, depth)
-        if hint is Condition:
-            return self.condition(data)
-        if hint is SourceLoc:
-            if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)):
-                raise CacheMiss("a source location that is not [file, path]")
-            return SourceLoc.at(data[0], self.decode(model.YamlPath, data[1], depth + 1))
-        if hint in (str, int, bool):
-            if type(data) is not hint:
-                raise CacheMiss(f"{type(data).__name__} where {hint.__name__} belongs")
-            return data
-        if hint is type(None):
-            if data is not None:
-                raise CacheMiss("a value where none belongs")
-            return None
-        origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if origin in (Union, types.UnionType):
-            for option in args:
-                try:
-                    return self.decode(option, data, depth)
-                except CacheMiss:
-                    continue
-            raise CacheMiss(f"a value of none of the types {hint}")
-        if origin in (tuple, list, frozenset):
-            if not isinstance(data, list):
-                raise CacheMiss(f"{type(data).__name__} where a list belongs")
-            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-                if len(args) != len(data):
-                    raise CacheMiss("a tuple of the wrong length")
-                return tuple(self.decode(a, d, depth + 1) for a, d in zip(args, data, strict=True))
-            items = [self.decode(args[0], d, depth + 1) for d in data]
-            return items if origin is list else origin(items)
-        if origin is dict:
-            if not isinstance(data, dict):
-                raise CacheMiss(f"{type(data).__name__} where a mapping belongs")
-            return {self.decode(args[0], k, depth + 1): self.decode(args[1], v, depth + 1) for k, v in data.items()}
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint.__module__ == model.__name__:
-            fields = _hints(hint)
-            if not isinstance(data, list) or len(data) != len(fields):
-                raise CacheMiss(f"a {hint.__name__} of the wrong shape")
-            return hint(*(self.decode(h, d, depth + 1) for (_, h), d in zip(fields, data, strict=True)))
-        raise CacheMiss(f"a field type the cache does not know: {hint}")
+    def decode(self, hint: Any, data: Any) -> Any:
+        """``data`` as a value of type ``hint``; CacheMiss when it is not one."""
+        return _compiled(hint)(data, self)
 
     def plain(self, data: Any, depth: int) -> Any:
         """A JSON value as it is (lists, mappings of text, text, whole numbers, true/false, null)."""
@@ -177,6 +134,107 @@ class _Decoder:
         if data is None or isinstance(data, (str, bool, int)):
             return data
         raise CacheMiss(f"{type(data).__name__} in a story cache")
+
+
+Decode = Callable[[Any, _Decoder], Any]
+
+
+def _miss(what: str) -> CacheMiss:
+    return CacheMiss(f"{what} in a story cache")
+
+
+@cache
+def _compiled(hint: Any) -> Decode:
+    """A function that checks and builds a value of type ``hint`` from JSON data (made once per type)."""
+    if hint is Any:
+        return lambda d, ctx: ctx.plain(d, 0)
+    if hint is Condition:
+        return lambda d, ctx: ctx.condition(d)
+    if hint is SourceLoc:
+        return _source_loc
+    if hint in (str, int, bool, type(None)):
+        want = hint
+
+        def scalar(d: Any, _ctx: _Decoder) -> Any:
+            if type(d) is not want:
+                raise _miss(f"{type(d).__name__} where {want.__name__} belongs")
+            return d
+
+        return scalar
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        return _union([_compiled(a) for a in args if a is not type(None)], type(None) in args)
+    if origin in (tuple, list, frozenset):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            raise TypeError(f"a story cache cannot hold {hint}")
+        return _sequence(_compiled(args[0]), origin)
+    if origin is dict:
+        key, value = _compiled(args[0]), _compiled(args[1])
+
+        def mapping(d: Any, ctx: _Decoder) -> Any:
+            if type(d) is not dict:
+                raise _miss(f"{type(d).__name__} where a mapping belongs")
+            return {key(k, ctx): value(v, ctx) for k, v in d.items()}
+
+        return mapping
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint.__module__ == model.__name__:
+        return _dataclass(hint)
+    raise TypeError(f"a story cache cannot hold {hint}")
+
+
+def _source_loc(d: Any, _ctx: _Decoder) -> SourceLoc:
+    if (
+        type(d) is list
+        and len(d) == 2
+        and type(d[0]) is str
+        and type(d[1]) is list
+        and all(type(p) is str or type(p) is int for p in d[1])
+    ):
+        return SourceLoc((d[0], tuple(d[1])))
+    raise _miss("a source location that is not [file, path]")
+
+
+def _union(options: list[Decode], optional: bool) -> Decode:
+    def union(d: Any, ctx: _Decoder) -> Any:
+        if d is None and optional:
+            return None
+        for option in options:
+            try:
+                return option(d, ctx)
+            except CacheMiss:
+                continue
+        raise _miss("a value of none of its field's types")
+
+    return union
+
+
+def _sequence(item: Decode, kind: type) -> Decode:
+    def sequence(d: Any, ctx: _Decoder) -> Any:
+        if type(d) is not list:
+            raise _miss(f"{type(d).__name__} where a list belongs")
+        items = [item(x, ctx) for x in d]
+        return items if kind is list else kind(items)
+
+    return sequence
+
+
+def _dataclass(cls: type) -> Decode:
+    names = [name for name, _ in _hints(cls)]
+    fields = [_compiled(hint) for _, hint in _hints(cls)]
+    count = len(fields)
+    plain_init = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+
+    def build(d: Any, ctx: _Decoder) -> Any:
+        if type(d) is not list or len(d) != count:
+            raise _miss(f"a {cls.__name__} of the wrong shape")
+        values = [f(x, ctx) for f, x in zip(fields, d, strict=True)]
+        if not plain_init:
+            return cls(*values)
+        made = object.__new__(cls)  # what the generated __init__ would do, without a setattr per field
+        made.__dict__.update(zip(names, values, strict=True))
+        return made
+
+    return build
 
 
 def _parse(data: bytes | memoryview) -> Any:

@@ -75,11 +75,17 @@ def fsync_folder(folder: Path) -> None:
 
 
 def fingerprint(path: Path) -> Fingerprint:
-    """What ``path`` is on disk now (None when absent): a rename or rewrite changes it."""
+    """What ``path`` is on disk now (None when absent): a rename or rewrite changes it.
+
+    A link to nothing (or a loop) is something: the link itself.
+    """
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -175,6 +181,11 @@ def parse_json(raw: bytes) -> Any:
         raise SaveError(f"file nests lists or mappings too deeply (more than {MAX_DEPTH} levels)") from None
     except ValueError as exc:  # e.g. Python's own limit on digits
         raise SaveError(f"file holds a value that cannot be read ({str(exc).splitlines()[0][:80]})") from None
+    if _SURROGATE.search(text):  # rare: then check that every string is text that can be written back
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise SaveError("file holds text that is not valid Unicode (a lone surrogate)") from None
     return data
 
 
@@ -182,6 +193,7 @@ def parse_json(raw: bytes) -> Any:
 # everything that is not a bracket. Possessive quantifiers: no backtracking.
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # an escaped UTF-16 surrogate (alone, it is no character)
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:

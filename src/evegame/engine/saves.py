@@ -298,7 +298,7 @@ class SaveStore:
     def load(self, slot: str, *, replay: bool = True, **game_options: Any) -> LoadedSave:
         """The game in ``slot`` (with its undo history when ``replay``); SaveError naming the file."""
         path = self.path(slot)
-        if fingerprint(path) is None and not path.is_symlink():
+        if fingerprint(path) is None:
             self._seen[slot] = (None, None)
             raise SaveError(f"{slot_label(slot)} is empty")
         data = self._read(slot)
@@ -310,7 +310,7 @@ class SaveStore:
     def info(self, slot: str) -> SaveInfo | None:
         """What ``slot`` holds (None: empty), checked as a load would check it."""
         path = self.path(slot)
-        if fingerprint(path) is None and not path.is_symlink():
+        if fingerprint(path) is None:
             self._seen[slot] = (None, None)
             return None
         try:
@@ -431,7 +431,7 @@ class SaveStore:
         kept: list[int] = []
         superseded: list[int] = []
         for i, path in enumerate(previous):
-            if fingerprint(path) is None and not path.is_symlink():
+            if fingerprint(path) is None:
                 continue
             try:
                 found = read_json(path)

@@ -230,7 +230,7 @@ def _dataclass(cls: type) -> Decode:
         values = [f(x, ctx) for f, x in zip(fields, d, strict=True)]
         if not plain_init:
             return cls(*values)
-        made = object.__new__(cls)  # what the generated __init__ would do, without a setattr per field
+        made: Any = object.__new__(cls)  # what the generated __init__ would do, without a setattr per field
         made.__dict__.update(zip(names, values, strict=True))
         return made
 
@@ -382,7 +382,7 @@ def _decode_story(key: str, outer: Any, data: memoryview, fallback: Callable[[],
     decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__)
     values = {name: decoder.decode(hint, value) for (name, hint), value in zip(names, fields, strict=True)}
     scenes = LazyScenes(index, [tuple(s) for s in spans], endings, data, decoder, fallback)
-    story = Story(**values, scenes=scenes)  # type: ignore[arg-type]
+    story = Story(**values, scenes=scenes)
     if story.content_hash != key or story.start not in index:
         raise CacheMiss("an entry for another story")
     return story

@@ -17,6 +17,7 @@ so two games on one data folder take turns.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -343,7 +344,7 @@ class SaveStore:
             game_id=game_id_of(data),
         )
 
-    def list(self) -> list[SaveInfo]:
+    def list(self) -> builtins.list[SaveInfo]:
         """Every non-empty slot (autosave, previous games, slots 1-9), damaged ones with their reason."""
         return [info for slot in LOAD_ORDER if (info := self.info(slot)) is not None]
 
@@ -371,7 +372,7 @@ class SaveStore:
             raise SaveError(f"{slot_label(slot)} keeps an earlier game as it was; save into a slot 1-9")
         path = self.path(slot)
         document = serialize(game, slot=slot, play_time=play_time)
-        notes: list[str] = []
+        notes: builtins.list[str] = []
         kept_as: str | None = None
         try:
             with locked(self.directory / ".lock"):
@@ -394,14 +395,14 @@ class SaveStore:
         self.sweep_leftovers()
         return SaveResult(path, notes, kept_as)
 
-    def _set_aside_if_damaged(self, slot: str) -> list[str]:
+    def _set_aside_if_damaged(self, slot: str) -> builtins.list[str]:
         info = self.info(slot)
         if info is None or info.ok:
             return []
         aside = backup_damaged(info.path)
         return [f"{info.path.name} was damaged ({info.reason}); it is kept as {aside.name}"]
 
-    def _make_room_for_autosave(self, current: str, notes: list[str]) -> str | None:
+    def _make_room_for_autosave(self, current: str, notes: builtins.list[str]) -> str | None:
         """Keep what is in auto.json before it is replaced: another game's save moves to the previous
         games (return where); a file that is no save of this story moves to a ``.damaged`` name."""
         path = self.path(AUTOSAVE)
@@ -428,8 +429,8 @@ class SaveStore:
         renamed over one still to move); auto.json stays in place throughout.
         """
         previous = [self.path(slot) for slot in PREVIOUS]
-        kept: list[int] = []
-        superseded: list[int] = []
+        kept: builtins.list[int] = []
+        superseded: builtins.list[int] = []
         for i, path in enumerate(previous):
             if fingerprint(path) is None:
                 continue

@@ -8,8 +8,6 @@ handle fails a test.
 
 from __future__ import annotations
 
-import json
-import random
 from pathlib import Path
 
 import jsonschema
@@ -24,6 +22,7 @@ from evegame.engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE, Th
 from evegame.engine.values import type_name
 from evegame.testing.exhaustive import explore_exhaustive
 from evegame.testing.randomwalk import explore_random
+from reference import reference_bfs, reference_random
 
 TYPES = {name: type_name(value) for name, value in EXAMPLE_VARIABLES.items()}
 CONDITIONS = [op.example for op in OPERATORS.values()] + [f.example for f in FUNCTIONS.values()]
@@ -174,49 +173,13 @@ def test_each_functions_abstract_rule_agrees_with_its_evaluator(name: str) -> No
             assert func.evaluate(count) == OPERATORS[symbol].evaluate(count, c)
 
 
-def _reference_random(story, games: int, seed: int, max_steps: int) -> dict[str, int]:
-    endings: dict[str, int] = {}
-    for g in range(games):
-        rand = random.Random(seed + g).random
-        game = Game(story, record_undo=False)
-        for _ in range(max_steps):
-            if game.is_over:
-                endings[game.ending] = endings.get(game.ending, 0) + 1
-                break
-            options = game.available()
-            game.step(options[int(rand() * len(options))])
-    return dict(sorted(endings.items()))
-
-
-def _reference_bfs(story, depth: int) -> tuple[set[str], set[str]]:
-    frontier, seen = [Game(story).snapshot()], set()
-    scenes, endings = {story.start}, set()
-    for _ in range(depth):
-        nxt = []
-        for snap in frontier:
-            game = Game.restore(story, snap)
-            if game.is_over:
-                endings.add(game.ending)
-                continue
-            for choice in game.available():
-                after = Game.restore(story, snap)
-                after.choose(choice.key)
-                scenes.add(after.state.scene)
-                s = after.snapshot()
-                key = json.dumps({k: v for k, v in s.items() if k not in ("path", "codex")}, sort_keys=True)
-                if key not in seen:
-                    seen.add(key)
-                    nxt.append(s)
-        frontier = nxt
-    return scenes, endings
-
-
 def test_both_explorers_play_every_entry_as_the_game_does(tmp_path: Path) -> None:
     story = read_story(registry_story(tmp_path / "s"))
-    assert explore_random(story, 200, seed=3, max_steps=40).endings == _reference_random(story, 200, 3, 40)
+    endings, _lengths = reference_random(story, 200, 3, 40)
+    assert explore_random(story, 200, seed=3, max_steps=40).endings == dict(sorted(endings.items()))
     depth = 8
     report = explore_exhaustive(story, max_depth=depth)
-    scenes, endings = _reference_bfs(story, depth)
+    scenes, _choices, endings = reference_bfs(story, depth)
     reached = {sid for sid, hit in zip(report.table.ids, report.scenes_reached, strict=True) if hit}
     assert reached == scenes
     assert set(report.endings_reached) == endings

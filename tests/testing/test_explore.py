@@ -21,6 +21,7 @@ from evegame.testing.report import exhaustive_json, random_json
 from evegame.testing.runner import run_file
 from evegame.testing.witnesses import write_witnesses
 from helpers import MINI
+from reference import reference_bfs, reference_random
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -40,26 +41,6 @@ def same_json(a: dict, b: dict) -> None:
 # --- the rules: the explorers' fast model plays exactly like the Game --------------------
 
 
-def reference_random(story, games: int, seed: int, max_steps: int) -> tuple[dict[str, int], list[int]]:
-    """Random games through the public Game API (the transitions machine), drawn as explore_random draws."""
-    endings: dict[str, int] = {}
-    lengths = []
-    for game_no in range(games):
-        rand = random.Random(seed + game_no).random
-        game = Game(story, record_undo=False)
-        steps = 0
-        while not game.is_over and steps < max_steps:
-            available = game.available()
-            if not available:
-                break
-            game.step(available[int(rand() * len(available))])
-            steps += 1
-        if game.is_over:
-            endings[game.ending] = endings.get(game.ending, 0) + 1
-        lengths.append(len(game.path))
-    return endings, lengths
-
-
 @pytest.mark.parametrize("name", ["mini", "rich", "planted"])
 def test_random_exploration_plays_like_the_game(name, make_story) -> None:
     story = read_story(make_story(name))
@@ -72,35 +53,6 @@ def test_random_exploration_plays_like_the_game(name, make_story) -> None:
         for _scene, key in problem.path:
             game.choose(key)
         assert game.state.scene == problem.scene
-
-
-def reference_bfs(story, max_depth: int) -> tuple[set[str], set[tuple[str, str]], set[str]]:
-    """Every scene, choice and ending within max_depth choices, by Game snapshots (full state)."""
-    start = Game(story)
-    seen_states = set()
-    frontier = [start.snapshot()]
-    scenes, choices, endings = {start.state.scene}, set(), set()
-    for _ in range(max_depth):
-        nxt = []
-        for snap in frontier:
-            game = Game.restore(story, snap)
-            if game.is_over:
-                endings.add(game.ending)
-                continue
-            for choice in game.available():
-                after = Game.restore(story, snap)
-                after.choose(choice.key)
-                choices.add((snap["scene"], choice.key))
-                scenes.add(after.state.scene)
-                if after.is_over:
-                    endings.add(after.ending)
-                s = after.snapshot()
-                key = json.dumps({k: v for k, v in s.items() if k not in ("path", "codex")}, sort_keys=True)
-                if key not in seen_states:
-                    seen_states.add(key)
-                    nxt.append(s)
-        frontier = nxt
-    return scenes, choices, endings
 
 
 @pytest.mark.parametrize("name", ["mini", "rich", "planted"])

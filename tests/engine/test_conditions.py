@@ -82,7 +82,7 @@ def test_error_offset_points_into_the_condition() -> None:
 
 def test_never_uses_python_eval() -> None:
     # Python syntax that is not ours must not parse, let alone run.
-    for source in ("__import__('os').system('true')", "coins.__class__", "[c for c in items]", "coins + 1 > 2"):
+    for source in ("__import__('os').system('true')", "coins.__class__", "[c for c in items]", "coins ** 2 > 2"):
         with pytest.raises(ConditionError):
             parse_condition(source, TYPES)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engine.model import Choice, Scene, Story
-from ..engine.validate import reachable_from
+from ..engine.validate import reachable_from, return_points
 from . import story_relative
 
 FORMATS = ("mermaid", "dot")
@@ -66,8 +66,10 @@ def _mermaid(story: Story) -> Iterator[str]:
         yield "  end"
     for scene in story.scenes.values():
         for choice in scene.choices:
-            arrow = "-.->" if choice.condition is not None else "-->"
-            yield f"  {_node(scene.id)} {arrow}|{_mermaid_text(_edge_label(choice))}| {_node(choice.goto)}"
+            for target, note, kind in _edges(story, choice):
+                arrow = "==>" if kind == "chance" else "-->" if kind == "plain" and choice.condition is None else "-.->"
+                text = f"{note}: {_edge_label(choice)}" if note else _edge_label(choice)
+                yield f"  {_node(scene.id)} {arrow}|{_mermaid_text(text)}| {_node(target)}"
     yield "  classDef ending stroke-width:3px"
     yield "  classDef unreachable stroke-dasharray:4 4"
     endings = [s.id for s in story.scenes.values() if s.is_ending]
@@ -76,6 +78,19 @@ def _mermaid(story: Story) -> Iterator[str]:
     lost = [sid for sid in story.scenes if sid not in reached]
     if lost:
         yield f"  class {','.join(map(_node, lost))} unreachable"
+
+
+def _edges(story: Story, choice: Choice) -> list[tuple[str, str, str]]:
+    """A choice's arrows: (target, note, kind); kind is plain, branch (by condition), chance, call or return."""
+    if choice.returns:
+        return [(after, "return", "return") for after in return_points(story)]
+    if choice.call is not None:
+        return [(choice.call, "call", "call"), (choice.goto, "after the call", "return")]
+    if not choice.branches:
+        return [(choice.goto, "", "plain")]
+    if choice.branches[0].chance is not None:
+        return [(b.scene, f"{b.chance}%", "chance") for b in choice.branches]
+    return [(b.scene, f"if {b.condition}" if b.condition else "otherwise", "branch") for b in choice.branches]
 
 
 def _dot_text(text: str) -> str:
@@ -104,6 +119,10 @@ def _dot(story: Story) -> Iterator[str]:
         yield "  }"
     for scene in story.scenes.values():
         for choice in scene.choices:
-            style = ", style=dashed" if choice.condition is not None else ""
-            yield f"  {_dot_text(scene.id)} -> {_dot_text(choice.goto)} [label={_dot_text(_edge_label(choice))}{style}];"
+            for target, note, kind in _edges(story, choice):
+                style = {"chance": ", style=bold", "branch": ", style=dashed", "return": ", style=dotted"}.get(kind, "")
+                if kind == "plain" and choice.condition is not None:
+                    style = ", style=dashed"
+                text = f"{note}: {_edge_label(choice)}" if note else _edge_label(choice)
+                yield f"  {_dot_text(scene.id)} -> {_dot_text(target)} [label={_dot_text(text)}{style}];"
     yield "}"

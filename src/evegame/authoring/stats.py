@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from ..engine.model import Scene, Story
+from ..engine.validate import next_scenes
 from . import story_relative
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
@@ -123,10 +124,10 @@ def shortest_route(story: Story) -> Route | None:
             continue
         if scene.is_ending:
             return _route(parent, sid)
-        for choice in scene.choices:
-            if choice.goto not in parent:
-                parent[choice.goto] = sid
-                queue.append(choice.goto)
+        for target in (t for choice in scene.choices for t in next_scenes(story, choice)):
+            if target not in parent:
+                parent[target] = sid
+                queue.append(target)
     return None
 
 
@@ -145,7 +146,7 @@ def longest_route(story: Story) -> Route | None:
     while stack:
         sid, i = stack[-1]
         scene = story.scenes.get(sid)
-        targets = [c.goto for c in scene.choices] if scene else []
+        targets = [t for c in scene.choices for t in next_scenes(story, c)] if scene else []
         if i < len(targets):
             stack[-1] = (sid, i + 1)
             t = targets[i]
@@ -164,12 +165,12 @@ def longest_route(story: Story) -> Route | None:
         if scene.is_ending:
             best[sid] = (0, None)
             continue
-        for choice in scene.choices:
-            if (sid, choice.goto) in back or choice.goto not in best:
+        for target in (t for choice in scene.choices for t in next_scenes(story, choice)):
+            if (sid, target) in back or target not in best:
                 continue
-            length = best[choice.goto][0] + 1
+            length = best[target][0] + 1
             if sid not in best or length > best[sid][0]:
-                best[sid] = (length, choice.goto)
+                best[sid] = (length, target)
     if story.start not in best:
         return None
     scenes, cur = [story.start], best[story.start][1]

@@ -59,10 +59,30 @@ def story_schema() -> dict[str, Any]:
                     },
                 ]
             },
+            "branch": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["scene"],
+                "properties": {
+                    "scene": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                    "if": {
+                        "$ref": "#/definitions/condition",
+                        "description": "The first branch whose if holds is taken.",
+                    },
+                    "chance": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 100,
+                        "description": "Percent; the chances of one list add up to 100 (no 'if' with chances).",
+                    },
+                },
+            },
             "choice": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["text", "goto"],
+                "required": ["text"],
+                "description": "Leads on by 'goto', by 'call' (with 'goto' to return to) or by 'return: true'.",
+                "oneOf": [{"required": ["goto"]}, {"required": ["return"], "not": {"required": ["goto"]}}],
                 "properties": {
                     "id": {
                         "type": "string",
@@ -71,12 +91,32 @@ def story_schema() -> dict[str, Any]:
                     },
                     "text": {"type": "string", "minLength": 1, "description": "What the player reads."},
                     "goto": {
-                        "type": "string",
-                        "pattern": "^[a-z0-9_]+$",
-                        "description": "The scene this choice leads to (any file of the story).",
+                        "description": "The scene this choice leads to (any file of the story), or a list of "
+                        "branches: by condition (first true wins; the last has no if) or by chance.",
+                        "oneOf": [
+                            {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                            {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/branch"}},
+                        ],
                     },
                     "if": {"$ref": "#/definitions/condition", "description": "Shown only when this condition holds."},
                     "effects": {"$ref": "#/definitions/effects"},
+                    "once": {"type": "boolean", "description": "Not offered again once taken."},
+                    "requires": {
+                        "$ref": "#/definitions/condition",
+                        "description": "While false, the choice is shown greyed and cannot be taken.",
+                    },
+                    "locked": {"type": "string", "description": "The reason shown while 'requires' is false."},
+                    "flavour": {"type": "boolean", "description": "Colour the author means as such (agency analysis)."},
+                    "call": {
+                        "type": "string",
+                        "pattern": "^[a-z0-9_]+$",
+                        "description": "Go to this scene; a later 'return: true' comes back to this choice's goto.",
+                    },
+                    "return": {
+                        "type": "boolean",
+                        "const": True,
+                        "description": "Go back to the goto of the innermost call (at most 16 calls open).",
+                    },
                 },
             },
             "scene": {
@@ -151,6 +191,17 @@ def story_schema() -> dict[str, Any]:
                         "additionalProperties": {
                             "oneOf": [
                                 {"type": "integer"},
+                                {
+                                    "type": "object",
+                                    "description": "A bounded number: add and set keep it between min and max.",
+                                    "additionalProperties": False,
+                                    "required": ["value"],
+                                    "properties": {
+                                        "value": {"type": "integer"},
+                                        "min": {"type": "integer"},
+                                        "max": {"type": "integer"},
+                                    },
+                                },
                                 {"type": "boolean"},
                                 {"type": "string"},
                                 {"type": "array", "items": {"type": "string"}},

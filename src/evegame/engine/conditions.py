@@ -88,6 +88,7 @@ def tokenize(source: str) -> list[Token]:
 
 # Other languages' habits, and what to write here instead.
 _HABITS = (
+    (re.compile(r"[=!]=\s*\[\s*\]"), "to test for an empty list, write 'empty(LIST)' (or 'not empty(LIST)')"),
     (re.compile(r"&&"), "write 'and' instead of '&&'"),
     (re.compile(r"\|\|"), "write 'or' instead of '||'"),
     (re.compile(r"!(?!=)"), "write 'not' instead of '!'"),
@@ -522,3 +523,19 @@ def parse_condition(
             hint = f" (did you mean '{tree.name} > 0'?)"
         raise ConditionError(f"a condition must be true or false, not {TYPE_WORDS[result]}{hint}", 0)
     return Condition(source, tree, frozenset(checker.variables), frozenset(checker.scenes), _compile(tree))
+
+
+def parse_expression(source: str, types: Mapping[str, str]) -> Condition:
+    """Parse and type-check a number expression (``heat + wounds * 2``) over variables only.
+
+    The result is a ``Condition`` object whose ``evaluate`` gives the number; seen()/visits()
+    are refused (an effect reads variables, not the visit counts).
+    """
+    tree = _Parser(source).parse()
+    checker = _Checker(types, None)
+    result = checker.check(tree)
+    if result != "int":
+        raise ConditionError(f"a number expression is expected, not {TYPE_WORDS[result]}", 0)
+    if checker.scenes:
+        raise ConditionError("an expression in 'set' reads variables only, not seen() or visits()", 0)
+    return Condition(source, tree, frozenset(checker.variables), frozenset(), _compile(tree))

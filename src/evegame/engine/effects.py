@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .model import Effect, SourceLoc, Story
+from .model import Clamp, Effect, SourceLoc, Story
 from .problems import Problems, did_you_mean
 from .values import TYPE_WORDS, describe, is_value_of
 from .yamlsource import Key
@@ -52,6 +52,10 @@ class EffectContext(Protocol):
     def cause(self, names: list[str]) -> int | None: ...
 
     def note_given(self, var: str, item: str, loc: SourceLoc) -> None: ...
+
+    bounds: dict[str, tuple[int | None, int | None]]
+
+    def expression(self, source: str, loc: SourceLoc) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,11 @@ def _parse_set(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> 
         want = ctx.types[var]
         if want == "str" and ctx.yaml11_word(raw, name, f"{var!r} is a string"):
             continue
+        if want == "int" and isinstance(value, str):  # an expression: "heat + wounds * 2"
+            expr = ctx.expression(value, loc.child(name))
+            if expr is not None:
+                yield Effect("set", var, Clamp(expr, *ctx.bounds.get(var, (None, None))))
+            continue
         if not is_value_of(value, want):
             ctx.problems.error(
                 loc.child(name),
@@ -135,6 +144,15 @@ def _parse_set(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> 
                 under=ctx.cause([var]),
             )
             continue
+        if var in ctx.bounds:
+            clamp = Clamp(value, *ctx.bounds[var])
+            if clamp.limit(value) != value:
+                ctx.problems.warning(
+                    loc.child(name),
+                    f"{var!r} is kept between {_range(clamp)}: setting it to {value} always gives {clamp.limit(value)}",
+                    "clamped",
+                )
+            value = clamp.limit(value)
         if want == "list":
             for i, item in enumerate(value):
                 ctx.note_given(var, item, loc.child(name, i))
@@ -142,10 +160,14 @@ def _parse_set(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> 
 
 
 def _step_set(_old: Any, value: Any) -> Any:
+    if isinstance(value, Clamp):
+        return value.limit(value.resolve({}))
     return list(value) if isinstance(value, list) else value
 
 
 def _abstract_set(_change: SlotChange, value: Any) -> SlotChange:
+    if isinstance(value, Clamp):
+        return SlotChange.opaque()
     return SlotChange(None, value, None)
 
 
@@ -178,16 +200,35 @@ def _parse_add(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> 
                 loc.child(name), f"type mismatch: 'add' needs a whole number for {var!r}, not {describe(value)}", "type"
             )
             continue
+        if var in ctx.bounds:
+            clamp = Clamp(value, *ctx.bounds[var])
+            if clamp.low is not None and clamp.high is not None and abs(value) > clamp.high - clamp.low:
+                edge = clamp.high if value > 0 else clamp.low
+                ctx.problems.warning(
+                    loc.child(name),
+                    f"{var!r} is kept between {_range(clamp)}: adding {value} always gives {edge}",
+                    "clamped",
+                )
+            yield Effect("add", var, clamp)
+            continue
         yield Effect("add", var, value)
 
 
+def _range(clamp: Clamp) -> str:
+    low = "no minimum" if clamp.low is None else clamp.low
+    high = "no maximum" if clamp.high is None else clamp.high
+    return f"{low} and {high}"
+
+
 def _step_add(old: Any, value: Any) -> Any:
+    if isinstance(value, Clamp):
+        return value.limit(old + value.resolve({}))
     return old + value
 
 
 def _abstract_add(change: SlotChange, value: Any) -> SlotChange:
-    if change.whole:
-        return change
+    if change.whole or isinstance(value, Clamp):
+        return SlotChange.opaque()
     if change.shift is None:
         return SlotChange(None, change.const + value, change.killed)
     return SlotChange(change.shift + value, change.const, change.killed)
@@ -265,7 +306,7 @@ EFFECTS: dict[str, EffectKind] = {
     for kind in (
         EffectKind(
             "set",
-            "Set variables: {var: value}.",
+            "Set variables: {var: value}; for a number, the value may be an expression in quotes ('heat + 2').",
             (),
             _parse_set,
             _step_set,
@@ -357,6 +398,14 @@ def compile_effect(effect: Effect) -> Applier:
                 codex.append(value)
 
         return unlock
+    if isinstance(value, Clamp):  # a bounded number, or an expression over the variables
+        clamp, adds = value, effect.op == "add"
+
+        def clamped(variables: dict[str, Any], _codex: list[str]) -> None:
+            amount = clamp.resolve(variables)
+            variables[var] = clamp.limit(variables[var] + amount if adds else amount)
+
+        return clamped
     if step is _step_add:  # the commonest effect: one dict update
 
         def add(variables: dict[str, Any], _codex: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -10,8 +11,9 @@ from typing import Any, cast
 
 from .effects import compile_effects, compile_entry, unlocks_by_scene
 from .errors import ChoiceError, SaveError
+from .flow import FlowError, destination, targets
 from .loader import read_story
-from .machine import SceneMachine, build_machine, trigger_name
+from .machine import SceneMachine, build_machine, destinations, trigger_name
 from .model import Achievement, Choice, Scene, Story, Value
 from .render import interpolate, render_text
 from .state import GameState
@@ -30,12 +32,16 @@ class SceneView:
 
 @dataclass(frozen=True)
 class ChoiceView:
-    """An available choice: its id, text, 1-based number among those shown, and target."""
+    """A choice shown now: its id, text, 1-based number among those shown, and target.
+
+    ``locked`` is the reason it cannot be taken now (its ``requires`` fails), or None.
+    """
 
     id: str
     text: str
     number: int
     goto: str
+    locked: str | None = None
 
 
 @dataclass
@@ -57,7 +63,10 @@ class _UndoStep:
     path_len: int
     codex_len: int
     variables: dict[str, Value]  # old values of the variables that changed
-    visits: dict[str, int | None]  # old count of the scene entered (None: not visited before)
+    visits: dict[str, int | None]  # old count of the scenes it could enter (None: not visited before)
+    stack: list[str]  # the call stack before
+    taken_len: int  # choices taken once, before
+    rng: int  # the random generator before
 
 
 class _Model:
@@ -70,16 +79,19 @@ class _Model:
 class Game:
     """One game of a story. Every client changes the state only through this class."""
 
-    def __init__(self, story: Story, *, record_undo: bool = True, game_id: str | None = None) -> None:
+    def __init__(
+        self, story: Story, *, record_undo: bool = True, game_id: str | None = None, seed: int | None = None
+    ) -> None:
         self.story = story
         self.record_undo = record_undo
         self.game_id = game_id or uuid.uuid4().hex  # one game's identity across saves (autosaves follow it)
         self.notices: list[str] = []
-        self.state = GameState.initial(story)
+        self.state = GameState.initial(story, random.getrandbits(64) if seed is None else seed)
         self._undo: list[_UndoStep] = []
-        self._replay_callbacks: dict[tuple[str, str], list[Callable[[], None]]] = {}
+        self._replay_callbacks: dict[tuple[str, str, str | None], list[Callable[[], None]]] = {}
         self._unlocks_by_scene = unlocks_by_scene(story)
         self._model = _Model()
+        self._return_points = tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
         self.machine: SceneMachine = build_machine(
             story, self._model, holds=self._holds, apply_choice=self._apply_choice, enter_scene=self._enter_scene
         )
@@ -111,7 +123,7 @@ class Game:
         if not isinstance(snapshot, Mapping):
             raise SaveError("the saved state is not a mapping")
         state, notices = GameState.from_snapshot(story, dict(snapshot))
-        game = cls(story, **kwargs)
+        game = cls(story, **{"seed": state.seed, **kwargs})  # the same seed: a replay draws the same chances
         if replay and game.record_undo and game._replay(state.path) and game.state == state:
             game.notices = notices
             return game
@@ -140,7 +152,7 @@ class Game:
         """Start again from the story's start, forgetting undo history."""
         self._undo.clear()
         self.game_id = uuid.uuid4().hex
-        self._set_state(GameState.initial(self.story))
+        self._set_state(GameState.initial(self.story, random.getrandbits(64)))
         self._enter_scene(self.story.scenes[self.story.start])()
 
     def _set_state(self, state: GameState) -> None:
@@ -168,19 +180,37 @@ class Game:
 
     @property
     def choices(self) -> list[ChoiceView]:
-        """The choices available now, numbered from 1 in story order."""
-        return [ChoiceView(c.key, self.text(c.text), i, c.goto) for i, c in enumerate(self.available(), 1)]
+        """The choices shown now, numbered from 1 in story order; locked ones carry their reason."""
+        return [
+            ChoiceView(c.key, self.text(c.text), i, c.goto, self.locked_reason(c))
+            for i, c in enumerate(self.shown(), 1)
+        ]
 
-    def available(self) -> list[Choice]:
-        """The model choices available now: those whose condition holds, evaluated directly on the state
-        (the same conditions the machine's transitions check; ``triggers`` asks the machine itself, and a
-        test keeps the two in step). Direct, because replaying a saved path moves the state ahead of
-        the machine until the end."""
+    def shown(self) -> list[Choice]:
+        """The choices shown now: their ``if`` holds and, if ``once``, they were not taken yet."""
         scene = self.current
         if scene.is_ending:
             return []
-        variables, visits = self.state.variables, self.state.visits
-        return [c for c in scene.choices if c.condition is None or c.condition(variables, visits)]
+        variables, visits, taken = self.state.variables, self.state.visits, self.state.taken
+        return [
+            c
+            for c in scene.choices
+            if (c.condition is None or c.condition(variables, visits))
+            and not (c.once and f"{scene.id}:{c.key}" in taken)
+        ]
+
+    def locked_reason(self, choice: Choice) -> str | None:
+        """Why a shown choice cannot be taken now (its ``requires`` fails), or None when it can."""
+        if choice.requires is None or choice.requires(self.state.variables, self.state.visits):
+            return None
+        return self.text(choice.locked) if choice.locked else f"needs {choice.requires.source}"
+
+    def available(self) -> list[Choice]:
+        """The choices that can be taken now: shown, and not locked; evaluated directly on the state
+        (the same conditions the machine's transitions check; ``triggers`` asks the machine itself, and a
+        test keeps the two in step). Direct, because replaying a saved path moves the state ahead of
+        the machine until the end."""
+        return [c for c in self.shown() if self.locked_reason(c) is None]
 
     @property
     def triggers(self) -> list[str]:
@@ -238,20 +268,20 @@ class Game:
         """The available choice named by id, exact text, or 1-based number; ChoiceError if none."""
         if self.is_over:
             raise ChoiceError(f"the game is over (ending {self.ending!r}); there is nothing to choose")
-        available = self.available()
+        available = self.shown()
         if isinstance(choice, int) and not isinstance(choice, bool):
             if 1 <= choice <= len(available):
-                return available[choice - 1]
+                return self._unlocked(available[choice - 1])
             raise ChoiceError(
                 f"there is no choice number {choice}: {len(available)} available in scene {self.state.scene!r}"
             )
         text = str(choice).strip()
         for c in available:
             if c.key == text:
-                return c
+                return self._unlocked(c)
         for c in available:
             if c.text.strip() == text or self.text(c.text).strip() == text:
-                return c
+                return self._unlocked(c)
         if text.isdigit():
             return self.find_choice(int(text))
         hidden = [c for c in self.current.choices if text in (c.key, c.text.strip())]
@@ -262,51 +292,89 @@ class Game:
         names = ", ".join(repr(c.key) for c in available)
         raise ChoiceError(f"scene {self.state.scene!r} has no choice {text!r}; available: {names}")
 
+    def _unlocked(self, choice: Choice) -> Choice:
+        reason = self.locked_reason(choice)
+        if reason is not None:
+            raise ChoiceError(f"choice {choice.key!r} is locked: {reason}")
+        return choice
+
     def choose(self, choice: str | int) -> Outcome:
         """Take a choice (by id, exact text or number) through the state machine."""
         return self._take(self.find_choice(choice), self._fire)
 
-    def _take(self, picked: Choice, move: Callable[[Choice], None]) -> Outcome:
-        """Take ``picked`` with ``move``, noting what changed and (with ``record_undo``) how to undo it."""
+    def _take(self, picked: Choice, move: Callable[[Choice, str | None], None]) -> Outcome:
+        """Take ``picked`` with ``move``, noting what changed and (with ``record_undo``) how to undo it.
+
+        Raises ChoiceError (the state unchanged) when play cannot follow the choice (``flow.FlowError``).
+        """
         state = self.state
         before_vars = dict(state.variables)
         before_scene, before_path, before_codex = state.scene, len(state.path), len(state.codex)
-        before_visits = state.visits.get(picked.goto)  # only entering a scene counts a visit
-        state.path.append((state.scene, picked.key))
-        move(picked)
+        before_stack, before_taken, before_rng = list(state.stack), len(state.taken), state.rng
+        entered = (state.stack[-1],) if picked.returns and state.stack else targets(picked)
+        before_visits = {sid: state.visits.get(sid) for sid in entered}  # only entering a scene counts a visit
+        try:
+            dest = self._route(picked)
+        except FlowError as exc:
+            raise ChoiceError(str(exc)) from None
+        state.path.append((before_scene, picked.key))
+        move(picked, dest)
         changes = {k: (v, state.variables[k]) for k, v in before_vars.items() if state.variables[k] != v}
         if self.record_undo:
             old = {k: (list(v) if isinstance(v, list) else v) for k, (v, _) in changes.items()}
-            visits = {picked.goto: before_visits}
-            self._undo.append(_UndoStep(before_scene, before_path, before_codex, old, visits))
+            self._undo.append(
+                _UndoStep(
+                    before_scene, before_path, before_codex, old, before_visits, before_stack, before_taken, before_rng
+                )
+            )
         return Outcome(changes, state.codex[before_codex:])
 
-    def _fire(self, picked: Choice) -> None:
-        if not self._model.trigger(trigger_name(self.state.scene, picked.key)):
+    def _route(self, choice: Choice) -> str | None:
+        """Decide where ``choice`` leads (on the values its effects leave: ``flow.destination``), note a
+        ``once`` choice as taken; the destination when the choice has several (one trigger each), else None."""
+        state = self.state
+        dest = None
+        if choice.branches or choice.returns or choice.call is not None:
+            after = {k: (list(v) if isinstance(v, list) else v) for k, v in state.variables.items()}
+            for apply in compile_effects(choice.effects):
+                apply(after, list(state.codex))
+            dest, state.rng = destination(choice, after, state.visits, state.stack, state.rng)
+            if destinations(choice, self._return_points) is None:
+                dest = None
+        if choice.once:
+            state.taken.append(f"{state.scene}:{choice.key}")
+        return dest
+
+    def _fire(self, picked: Choice, dest: str | None) -> None:
+        if not self._model.trigger(trigger_name(self.state.scene, picked.key, dest)):
             raise ChoiceError(f"choice {picked.key!r} was refused by the machine")
 
-    def _run_callbacks(self, picked: Choice) -> None:
+    def _run_callbacks(self, picked: Choice, dest: str | None) -> None:
         """What the machine's transition for ``picked`` runs (its ``before`` and the target's ``on_enter``
         callbacks, the very same objects), without the machine's dispatch: for replaying long paths."""
-        for callback in self._callbacks(picked):
+        for callback in self._callbacks(picked, dest):
             callback()
 
-    def _callbacks(self, picked: Choice) -> list[Callable[[], None]]:
-        found = self._replay_callbacks.get((self.state.scene, picked.key))
+    def _callbacks(self, picked: Choice, dest: str | None) -> list[Callable[[], None]]:
+        key = (self.state.scene, picked.key, dest)
+        found = self._replay_callbacks.get(key)
         if found is None:
-            event = self.machine.events[trigger_name(self.state.scene, picked.key)]
+            event = self.machine.events[trigger_name(self.state.scene, picked.key, dest)]
             transition = event.transitions[self.state.scene][0]
             # our machine's callbacks are all callables (build_machine), never names of model methods
             found = cast(
-                "list[Callable[[], None]]", [*transition.before, *self.machine.get_state(picked.goto).on_enter]
+                "list[Callable[[], None]]", [*transition.before, *self.machine.get_state(transition.dest).on_enter]
             )
-            self._replay_callbacks[self.state.scene, picked.key] = found
+            self._replay_callbacks[key] = found
         return found
 
     def step(self, choice: Choice) -> None:
-        """Take an available model choice with no bookkeeping beyond the state (for explorers)."""
-        self.state.path.append((self.state.scene, choice.key))
-        self._model.trigger(trigger_name(self.state.scene, choice.key))
+        """Take an available model choice with no undo record (for explorers); raises ChoiceError."""
+        record, self.record_undo = self.record_undo, False
+        try:
+            self._take(choice, self._fire)
+        finally:
+            self.record_undo = record
 
     @property
     def can_undo(self) -> bool:
@@ -330,6 +398,9 @@ class Game:
                     state.visits[sid] = count
             del state.path[step.path_len :]
             del state.codex[step.codex_len :]
+            del state.taken[step.taken_len :]
+            state.stack[:] = step.stack
+            state.rng = step.rng
             state.scene = step.scene
             self._set_state(state)
             done += 1
@@ -338,9 +409,8 @@ class Game:
     # -- machine callbacks ------------------------------------------------------------
 
     def _holds(self, choice: Choice) -> Callable[[], bool]:
-        condition = choice.condition
-        assert condition is not None
-        return lambda: condition(self.state.variables, self.state.visits)
+        tests = [c for c in (choice.condition, choice.requires) if c is not None]
+        return lambda: all(c(self.state.variables, self.state.visits) for c in tests)
 
     def _apply_choice(self, choice: Choice) -> Callable[[], None]:
         appliers = compile_effects(choice.effects)

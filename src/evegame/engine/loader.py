@@ -14,11 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, validate
-from .conditions import Condition, ConditionError, parse_condition, tested_items
+from .conditions import Condition, ConditionError, parse_condition, parse_expression, tested_items
 from .effects import EFFECT_KEYS, declared_var, parse_block
 from .errors import Problem, StoryError
 from .gcpause import gc_paused
-from .model import Achievement, Choice, CodexEntry, Effect, Paragraph, Scene, SourceLoc, StatusItem, Story, Value
+from .model import (
+    Achievement,
+    Branch,
+    Choice,
+    CodexEntry,
+    Effect,
+    Paragraph,
+    Scene,
+    SourceLoc,
+    StatusItem,
+    Story,
+    Value,
+)
 from .operators import FUNCTIONS, KEYWORDS
 from .problems import Problems, did_you_mean
 from .render import TemplateError, compile_template, template_conditions, template_names
@@ -46,7 +58,20 @@ MANIFEST_KEYS = {
 }
 ACHIEVEMENT_KEYS = {"id", "title", "description", "if"}
 SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
-CHOICE_KEYS = {"id", "text", "goto", "if", "effects"}
+CHOICE_KEYS = {
+    "id",
+    "text",
+    "goto",
+    "if",
+    "effects",
+    "once",
+    "requires",
+    "locked",
+    "flavour",
+    "call",
+    "return",
+}
+BRANCH_KEYS = {"scene", "if", "chance"}
 PARAGRAPH_KEYS = {"if", "text", "else"}
 CODEX_KEYS = {"id", "title", "text", "category", "unlocked_by"}
 STATUS_KEYS = {"var", "label", "if"}
@@ -169,6 +194,7 @@ class _Builder:
     _given: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
     _tested: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
     _shown: set[str] = field(default_factory=set)
+    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -340,6 +366,7 @@ class _Builder:
             files=files,
             manifest_loc=mloc,
             achievements=achievements,
+            bounds=dict(self.bounds),
         )
         if self.problems.has_errors or self.incomplete:
             return story
@@ -440,6 +467,53 @@ class _Builder:
             "warning",
         )
 
+    def bounded(self, name: str, raw: dict[str, Any], loc: SourceLoc) -> int | None:
+        """A bounded number ``{value: 2, min: 0, max: 5}``: its start value (bounds kept in ``bounds``)."""
+        ok = True
+        for key, val in raw.items():
+            if key not in ("value", "min", "max"):
+                self.problems.error(
+                    loc.child(Key(str(key))),
+                    f"unknown key {key!r} in a bounded number (value, min, max)",
+                    "unknown-key",
+                )
+                ok = False
+            elif type_name(val) != "int":
+                self.problems.error(
+                    loc.child(key), f"{key!r} of a bounded number is a whole number, not {describe(val)}", "type"
+                )
+                ok = False
+        if "value" not in raw:
+            self.problems.error(loc, "a bounded number needs 'value' (its start)", "missing-key")
+            ok = False
+        if not ok:
+            self._fallen[name] = len(self.problems) - 1
+            return None
+        low, high, value = raw.get("min"), raw.get("max"), raw["value"]
+        if low is not None and high is not None and low > high:
+            self._fallen[name] = self.problems.error(loc, f"min {low} is above max {high}", "type")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self._fallen[name] = self.problems.error(
+                loc.child("value"), f"start value {value} is outside min/max", "type"
+            )
+            return None
+        self.bounds[name] = (low, high)
+        return int(value)
+
+    def expression(self, source: str, loc: SourceLoc) -> Any:
+        """A number expression in a ``set`` (parsed and type-checked now), or None after a located error."""
+        try:
+            return parse_expression(source, self.types)
+        except ConditionError as exc:
+            self.problems.error(
+                loc.child(Within(source, exc.offset)),
+                f"bad expression {source!r}: {exc} (at character {exc.offset + 1})",
+                "condition",
+                under=self.cause(NAME_RE.findall(source)),
+            )
+            return None
+
     def note_given(self, var: str, item: str, loc: SourceLoc) -> None:
         """An effect (or a starting value) puts ``item`` in the list ``var``, written at ``loc``."""
         self._given.setdefault((var, item), loc)
@@ -503,6 +577,10 @@ class _Builder:
                     vloc, f"{name!r} is a word of the condition language and cannot be a variable", "id"
                 )
                 continue
+            if isinstance(value, dict):
+                value = self.bounded(name, value, loc.child(name))
+                if value is None:
+                    continue
             kind = type_name(value)
             if kind == "list" and not all(isinstance(v, str) for v in value):
                 self._fallen[name] = self.problems.error(
@@ -651,12 +729,14 @@ class _Builder:
             for var, name, _ in tested_items(cond.tree):
                 self._tested.setdefault((var, name), loc)
 
-    def condition(self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> Condition | None:
-        if "if" not in raw:
+    def condition(
+        self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool], key: str = "if"
+    ) -> Condition | None:
+        if key not in raw:
             return None
-        source = raw["if"]
-        cloc = loc.child("if")
-        if self.yaml11_word(raw, "if", "'if' must be a condition"):
+        source = raw[key]
+        cloc = loc.child(key)
+        if self.yaml11_word(raw, key, f"'{key}' must be a condition"):
             return None
         if isinstance(source, bool):
             self.problems.error(
@@ -700,17 +780,118 @@ class _Builder:
             return None
         cid = self.ident(c, "id", loc)
         text = self.reader_text(c, "text", loc, required=True)
-        goto = self.string(c, "goto", loc, required=True)
-        if goto is not None and goto not in self._scene_ids:
-            self.ref_error(
-                loc.child("goto"), f"goto target {goto!r} is not a scene{did_you_mean(goto, self._scene_ids)}", "goto"
-            )
+        returns = self.flag(c, "return", loc)
+        call = self.scene_ref(c, "call", loc)
+        branches: tuple[Branch, ...] = ()
+        goto: str | None = ""
+        if returns:
+            if "goto" in c or call is not None:
+                self.problems.error(
+                    loc.child(Key("return")),
+                    "'return' goes back to where the call returns: no 'goto' or 'call' here",
+                    "goto",
+                )
+        elif isinstance(c.get("goto"), list):
+            branches = self.parse_branches(c["goto"], loc.child("goto"), scene_exists)
+            if call is not None:
+                self.problems.error(
+                    loc.child(Key("call")), "'call' returns to one scene: its 'goto' is a scene id", "goto"
+                )
+        else:
+            goto = self.scene_ref(c, "goto", loc, required=True)
         cond = self.condition(c, loc, scene_exists)
+        requires = self.condition(c, loc, scene_exists, "requires")
+        locked = self.reader_text(c, "locked", loc) or ""
+        if locked and "requires" not in c:
+            self.problems.error(
+                loc.child(Key("locked")), "'locked' gives the reason a 'requires' fails: add 'requires'", "choice"
+            )
         effects = self.parse_effects(c.get("effects"), loc.child("effects")) if "effects" in c else ()
         if text is None or goto is None:
             return None
         key = cid or f"choice_{index + 1}"
-        return Choice(key, text, goto, cond, effects, loc)
+        return Choice(
+            key,
+            text,
+            goto,
+            cond,
+            effects,
+            loc,
+            branches=branches,
+            call=call,
+            returns=returns,
+            once=self.flag(c, "once", loc),
+            requires=requires,
+            locked=locked,
+            flavour=self.flag(c, "flavour", loc),
+        )
+
+    def flag(self, raw: dict[str, Any], key: str, loc: SourceLoc) -> bool:
+        """An optional true/false key (default false)."""
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            self.problems.error(loc.child(key), f"{key!r} is true or false, not {describe(value)}", "type")
+            return False
+        return value
+
+    def scene_ref(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
+        """A scene id under ``key``, checked to exist."""
+        sid = self.string(raw, key, loc, required=required)
+        if sid is not None and sid not in self._scene_ids:
+            self.ref_error(
+                loc.child(key), f"{key} target {sid!r} is not a scene{did_you_mean(sid, self._scene_ids)}", "goto"
+            )
+        return sid
+
+    def parse_branches(self, raw: list[Any], loc: SourceLoc, scene_exists: Callable[[str], bool]) -> tuple[Branch, ...]:
+        """``goto`` as a list: conditions (first true wins, the last has none) or chances summing to 100."""
+        out: list[Branch] = []
+        if not raw:
+            self.problems.error(loc, "'goto' as a list needs at least one branch", "goto")
+            return ()
+        if not all(isinstance(b, dict) for b in raw):
+            self.problems.error(
+                loc,
+                f"'goto' must be a string (a scene id) or a list of branches like {{if: COND, scene: ID}}, "
+                f"not {describe(raw)} of plain values",
+                "type",
+            )
+            return ()
+        chances = [isinstance(b, dict) and "chance" in b for b in raw]
+        for i, item in enumerate(raw):
+            bloc = loc.child(i)
+            b = self.mapping(item, bloc, BRANCH_KEYS, "a goto branch")
+            if b is None:
+                continue
+            scene = self.scene_ref(b, "scene", bloc, required=True)
+            cond = self.condition(b, bloc, scene_exists)
+            chance = b.get("chance")
+            if any(chances) and not all(chances):
+                self.problems.error(bloc, "conditions and chances do not mix in one goto list", "goto")
+            elif "chance" in b and "if" in b:
+                self.problems.error(bloc.child(Key("if")), "a chance branch has no 'if'", "goto")
+            elif chance is not None and (
+                not isinstance(chance, int) or isinstance(chance, bool) or not 0 < chance <= 100
+            ):
+                self.problems.error(
+                    bloc.child("chance"), f"a chance is a whole percent from 1 to 100, not {describe(chance)}", "goto"
+                )
+                chance = None
+            elif not any(chances) and i < len(raw) - 1 and "if" not in b:
+                self.problems.error(
+                    bloc, "only the last branch may have no 'if' (the branches after it are never taken)", "goto"
+                )
+            elif not any(chances) and i == len(raw) - 1 and "if" in b:
+                self.problems.error(
+                    bloc.child(Key("if")), "the last branch has no 'if': it is taken when no other is", "goto"
+                )
+            if scene is not None:
+                out.append(Branch(scene, cond, chance))
+        if all(chances) and len(out) == len(raw):
+            total = sum(b.chance or 0 for b in out)
+            if total != 100:
+                self.problems.error(loc, f"the chances add up to {total}, not 100", "goto")
+        return tuple(out)
 
     def parse_codex(
         self, raw: dict[str, Any], loc: SourceLoc, scene_exists: Callable[[str], bool]

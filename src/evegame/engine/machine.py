@@ -13,12 +13,22 @@ from typing import Any
 
 from transitions import Machine, State
 
+from .flow import targets
 from .model import Choice, Scene, Story
 
 
-def trigger_name(scene_id: str, choice_key: str) -> str:
-    """The trigger of one choice; scene ids cannot contain ':', so names never clash."""
-    return f"{scene_id}:{choice_key}"
+def trigger_name(scene_id: str, choice_key: str, dest: str | None = None) -> str:
+    """The trigger of one choice (``dest``: of one of its destinations, when it has several);
+    scene ids cannot contain ':' or '>', so names never clash."""
+    return f"{scene_id}:{choice_key}" if dest is None else f"{scene_id}:{choice_key}>{dest}"
+
+
+def destinations(choice: Choice, return_points: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The destinations of a choice with several (one trigger each), or None for one (one trigger)."""
+    if choice.returns:
+        return return_points
+    found = targets(choice)
+    return found if len(found) > 1 or choice.branches else None
 
 
 class SceneMachine(Machine):
@@ -74,13 +84,23 @@ def build_machine(
         ignore_invalid_triggers=False,
         model_override=False,
     )
+    return_points = tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
     for scene in story.scenes.values():
         for choice in scene.choices:
-            machine.add_transition(
-                trigger_name(scene.id, choice.key),
-                scene.id,
-                choice.goto,
-                conditions=[holds(choice)] if choice.condition is not None else None,
-                before=[apply_choice(choice)] if choice.effects else None,
-            )
+            conditions = [holds(choice)] if choice.condition is not None or choice.requires is not None else None
+            before = [apply_choice(choice)] if choice.effects else None
+            several = destinations(choice, return_points)
+            if several is None:
+                machine.add_transition(
+                    trigger_name(scene.id, choice.key),
+                    scene.id,
+                    targets(choice)[0],
+                    conditions=conditions,
+                    before=before,
+                )
+                continue
+            for dest in several:
+                machine.add_transition(
+                    trigger_name(scene.id, choice.key, dest), scene.id, dest, conditions=conditions, before=before
+                )
     return machine

@@ -49,6 +49,28 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class Clamp:
+    """The value of a ``set``/``add`` on a bounded number or with an expression: the amount (a whole
+    number, or a compiled expression over the variables) and the bounds the result is clamped to."""
+
+    amount: Any
+    low: int | None = None
+    high: int | None = None
+
+    def limit(self, value: int) -> int:
+        if self.low is not None and value < self.low:
+            return self.low
+        if self.high is not None and value > self.high:
+            return self.high
+        return value
+
+    def resolve(self, variables: Any) -> int:
+        """The amount now: the number, or the expression evaluated over ``variables``."""
+        amount = self.amount
+        return amount if isinstance(amount, int) else int(amount.evaluate(variables, {}))
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     condition: Condition | None = None
@@ -56,13 +78,29 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One branch of a ``goto`` list: a scene, with an ``if`` condition or a chance in percent (or neither: the last)."""
+
+    scene: str
+    condition: Condition | None = None
+    chance: int | None = None
+
+
+@dataclass(frozen=True)
 class Choice:
     key: str  # the choice id, or "choice_N" (1-based position) when none is written
     text: str
-    goto: str
+    goto: str  # the scene it leads to; with 'call', where the call returns to; "" for branches and returns
     condition: Condition | None
     effects: tuple[Effect, ...]
     loc: SourceLoc
+    branches: tuple[Branch, ...] = ()  # goto as a list: by condition (first true wins) or by chance
+    call: str | None = None  # call this scene; a later 'return' comes back to ``goto``
+    returns: bool = False  # go back to where the innermost call returns to
+    once: bool = False  # not offered again once taken
+    requires: Condition | None = None  # shown greyed (with ``locked``) and refused while false
+    locked: str = ""
+    flavour: bool = False  # colour the author means as such (the agency analysis counts it apart)
 
 
 @dataclass(frozen=True)
@@ -129,6 +167,7 @@ class Story:
     files: list[str] = field(default_factory=list)
     manifest_loc: SourceLoc | None = None
     achievements: list[Achievement] = field(default_factory=list)
+    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # bounded numbers: (min, max)
 
     def ending_title(self, ending: str) -> str:
         if ending in self.ending_titles:

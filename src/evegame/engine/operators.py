@@ -105,6 +105,24 @@ def _numbers(symbol: str, result: str) -> Callable[[str, str], str]:
     return check
 
 
+def _arithmetic(symbol: str) -> Callable[[str, str], str]:
+    def check(left: str, right: str) -> str:
+        if left != "int" or right != "int":
+            bad = left if left != "int" else right
+            raise TypeRuleError(f"'{symbol}' works on numbers, not {_words(bad)}")
+        return "int"
+
+    return check
+
+
+def _floordiv(a: int, b: int) -> int:
+    return a // b if b else 0
+
+
+def _mod(a: int, b: int) -> int:
+    return a % b if b else 0
+
+
 def _member(symbol: str) -> Callable[[str, str], str]:
     def check(left: str, right: str) -> str:
         if right != "list":
@@ -177,6 +195,19 @@ OPERATORS: dict[str, Operator] = {
             _threshold("<=", "<", lambda c: (c,), lambda c: (c, INF)),
             "coins >= 5",
         ),
+        Operator("+", SUM, "plus (numbers)", _arithmetic("+"), operator.add, None, "coins + 2 >= 3"),
+        Operator("-", SUM, "minus (numbers)", _arithmetic("-"), operator.sub, None, "coins - 1 == 0"),
+        Operator("*", PRODUCT, "times (numbers)", _arithmetic("*"), operator.mul, None, "coins * 2 > 1"),
+        Operator(
+            "//",
+            PRODUCT,
+            "whole division, rounding down (x // 0 is 0)",
+            _arithmetic("//"),
+            _floordiv,
+            None,
+            "coins // 2 == 0",
+        ),
+        Operator("%", PRODUCT, "remainder (x % 0 is 0)", _arithmetic("%"), _mod, None, "coins % 2 == 1"),
         Operator("in", COMPARE, "'name' in list", _member("in"), lambda a, b: a in b, MEMBERSHIP, "'knife' in items"),
         Operator(
             "not in",
@@ -204,6 +235,12 @@ FUNCTIONS: dict[str, Function] = {
             lambda n: n,
             None,
             "visits(start) >= 2",
+        ),
+        Function("min", "min(a, b): the smaller number", ("int", "int"), "int", min, None, "min(coins, 3) == 1"),
+        Function("max", "max(a, b): the larger number", ("int", "int"), "int", max, None, "max(coins, 3) == 3"),
+        Function("len", "len(list): how many names it holds", ("list",), "int", len, None, "len(items) == 1"),
+        Function(
+            "empty", "empty(list): it holds no names", ("list",), "bool", lambda v: not v, None, "not empty(items)"
         ),
     )
 }

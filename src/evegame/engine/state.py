@@ -21,10 +21,15 @@ class GameState:
     visits: dict[str, int] = field(default_factory=dict)
     path: list[tuple[str, str]] = field(default_factory=list)
     codex: list[str] = field(default_factory=list)
+    stack: list[str] = field(default_factory=list)  # where each open call returns to, innermost last
+    taken: list[str] = field(default_factory=list)  # "scene:choice" of each 'once' choice taken
+    rng: int = 0  # the game's random generator (``flow.roll``)
+    seed: int = 0  # the generator's state when the game began
 
     @classmethod
-    def initial(cls, story: Story) -> GameState:
-        return cls(scene=story.start, variables=copy.deepcopy(story.variables))
+    def initial(cls, story: Story, seed: int = 0) -> GameState:
+        seed &= (1 << 64) - 1
+        return cls(scene=story.start, variables=copy.deepcopy(story.variables), rng=seed, seed=seed)
 
     def copy(self) -> GameState:
         return GameState(
@@ -33,6 +38,10 @@ class GameState:
             dict(self.visits),
             list(self.path),
             list(self.codex),
+            list(self.stack),
+            list(self.taken),
+            self.rng,
+            self.seed,
         )
 
     def apply(self, effect: Effect) -> None:
@@ -47,6 +56,10 @@ class GameState:
             "visits": dict(self.visits),
             "path": [[s, c] for s, c in self.path],
             "codex": list(self.codex),
+            "stack": list(self.stack),
+            "taken": list(self.taken),
+            "rng": self.rng,
+            "seed": self.seed,
         }
 
     @classmethod
@@ -92,5 +105,23 @@ class GameState:
             raise SaveError("the saved path is malformed")
         if not (isinstance(codex, list) and all(isinstance(c, str) for c in codex)):
             raise SaveError("the saved codex is malformed")
-        state = cls(scene, variables, dict(visits), [(s, c) for s, c in path], [c for c in codex if c in story.codex])
+        stack, taken, rng = data.get("stack", []), data.get("taken", []), data.get("rng", 0)  # absent in old saves
+        seed = data.get("seed", rng)
+        if not (isinstance(stack, list) and all(isinstance(s, str) and s in story.scenes for s in stack)):
+            raise SaveError("the saved call stack is malformed or names a scene this story no longer has")
+        if not (isinstance(taken, list) and all(isinstance(t, str) for t in taken)):
+            raise SaveError("the saved list of choices taken once is malformed")
+        if any(type_name(n) != "int" or not 0 <= n < 1 << 64 for n in (rng, seed)):
+            raise SaveError("the saved random generator state is malformed")
+        state = cls(
+            scene,
+            variables,
+            dict(visits),
+            [(s, c) for s, c in path],
+            [c for c in codex if c in story.codex],
+            list(stack),
+            list(taken),
+            rng,
+            seed,
+        )
         return state, notices

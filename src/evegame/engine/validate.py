@@ -9,13 +9,30 @@ from collections import Counter, deque
 from collections.abc import Iterable
 
 from .effects import changes_variable
-from .model import Effect, Scene, SourceLoc, Story
+from .flow import targets
+from .model import Choice, Effect, Scene, SourceLoc, Story
 from .problems import Problems
 from .render import compiled, template_names
 from .yamlsource import Key
 
 
-def reachable_from(story: Story, start: str) -> set[str]:
+def return_points(story: Story) -> tuple[str, ...]:
+    """Every scene a call returns to (the ``goto`` of each choice with ``call``)."""
+    return tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
+
+
+def next_scenes(story: Story, choice: Choice, *, outside_calls: bool = False) -> tuple[str, ...]:
+    """Where a choice can lead, conditions and chances ignored: a call leads into its scene and (once it
+    returns) to its ``goto``; a return to any scene a call returns to. ``outside_calls``: a call's
+    scene is skipped and a return leads nowhere (the graph of play with no call open)."""
+    if choice.returns:
+        return () if outside_calls else return_points(story)
+    if choice.call is not None:
+        return (choice.goto,) if outside_calls else (choice.call, choice.goto)
+    return targets(choice)
+
+
+def reachable_from(story: Story, start: str, *, outside_calls: bool = False) -> set[str]:
     """Scene ids reachable from ``start`` following every goto, conditions ignored."""
     seen = {start}
     queue = deque([start])
@@ -24,9 +41,10 @@ def reachable_from(story: Story, start: str) -> set[str]:
         if scene is None:
             continue
         for choice in scene.choices:
-            if choice.goto not in seen:
-                seen.add(choice.goto)
-                queue.append(choice.goto)
+            for target in next_scenes(story, choice, outside_calls=outside_calls):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
     return seen
 
 
@@ -35,7 +53,8 @@ def can_reach_ending(story: Story) -> set[str]:
     incoming: dict[str, list[str]] = {sid: [] for sid in story.scenes}
     for scene in story.scenes.values():
         for choice in scene.choices:
-            incoming.setdefault(choice.goto, []).append(scene.id)
+            for target in next_scenes(story, choice):
+                incoming.setdefault(target, []).append(scene.id)
     good = {sid for sid, s in story.scenes.items() if s.is_ending}
     queue = deque(good)
     while queue:
@@ -84,6 +103,16 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
                     _id_loc(scene),
                     f"no ending can be reached from scene {scene.id!r}: every path from it loops without end",
                     "trap",
+                )
+    for sid in sorted(reachable_from(story, story.start, outside_calls=True)):
+        scene = story.scenes.get(sid)
+        for choice in scene.choices if scene is not None else ():
+            if choice.returns:
+                problems.error(
+                    choice.loc.child("return"),
+                    f"this 'return' can be reached with no call open: scene {sid!r} is reached from the start "
+                    "without a 'call' (reach it only through 'call', or use 'goto')",
+                    "return",
                 )
     _warnings(story, problems)
 

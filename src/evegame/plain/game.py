@@ -151,7 +151,9 @@ class PlainGame:
         self.out.line()
         choices = game.choices
         for choice in choices:
-            self.out.numbered(choice.number, choice.text)
+            self.out.numbered(
+                choice.number, choice.text if choice.locked is None else f"{choice.text} (locked: {choice.locked})"
+            )
         if not choices:
             self.note("No choice is open here: type undo to step back, load N, or new.")
 

@@ -30,6 +30,7 @@ from typing import Any
 from ..engine.gcpause import gc_paused
 from ..engine.model import Story
 from .abstraction import Analysis
+from .concrete import ConcreteExpander, uses_flow
 from .diagnose import Diagnosis, diagnose
 from .packing import Codec
 from .sim import Move, Table
@@ -312,7 +313,7 @@ def explore_exhaustive(
 def _explore(story: Story, max_states: int, max_depth: int, jobs: int, max_seconds: float | None) -> ExhaustiveReport:
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
-    ex = Expander(story)
+    ex: Any = ConcreteExpander(story) if uses_flow(story) else Expander(story)
     table = ex.table
     g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
     if ex.codec.dynamic:

@@ -16,7 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.flow import is_chance, roll
 from ..engine.model import Story
+from .concrete import FlowRules, uses_flow
 from .diagnose import Diagnosis, diagnose
 from .sim import Table
 
@@ -101,6 +103,8 @@ def _run_games(
     the engine's own compiled functions (``Table``); scene hits are summed afterwards
     from choice hits.
     """
+    if uses_flow(table.story):
+        return _run_flow_games(FlowRules(table.story), first, count, seed, max_steps, keep, deadline)
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     choice_hits, endings_hit = out.choice_hits, out.endings
     ids, endings, entries = table.ids, table.endings, table.entries
@@ -170,6 +174,60 @@ def _run_games(
     scene_hits[start] += played
     for number, hits in enumerate(choice_hits):
         scene_hits[table.goto_of[number]] += hits
+    out.games = played
+    out.steps = total_steps
+    return out
+
+
+def _run_flow_games(
+    rules: FlowRules, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None
+) -> _Partial:
+    """``_run_games`` for stories with v2 flow, on the concrete rules; chances are drawn from each
+    game's own generator, seeded like a game's (``seed + game``)."""
+    table = rules.table
+    out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
+    played = total_steps = 0
+    for game in range(first, first + count):
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        played += 1
+        rand = random.Random(seed + game).random
+        rng = (seed + game) & ((1 << 64) - 1)
+        trail: list[int] = []
+        kind = detail = ""
+        state = rules.initial()
+        out.scene_hits[state[0]] += 1
+        try:
+            while True:
+                ending = table.endings[state[0]]
+                if ending is not None:
+                    out.endings[ending] = out.endings.get(ending, 0) + 1
+                    out.route_lengths.append(len(trail) + 1)
+                    break
+                if len(trail) >= max_steps:
+                    kind, detail = "step_bound", f"no ending after {max_steps} steps"
+                    break
+                moves = rules.available(state)
+                if not moves:
+                    kind, detail = "dead_end", f"no choice is available in scene {table.ids[state[0]]!r}"
+                    break
+                move = moves[int(rand() * len(moves))]
+                trail.append(move.number)
+                out.choice_hits[move.number] += 1
+                draws = None
+                if is_chance(move.choice):
+                    rng, draw = roll(rng)
+                    draws = [draw]
+                state = rules.take(state, move, draws)[0]
+                out.scene_hits[state[0]] += 1
+        except Exception as exc:  # a return with no call open, or a rule play cannot follow
+            kind, detail = "exception", f"{type(exc).__name__}: {exc}"
+        total_steps += len(trail)
+        if kind:
+            out.problem_counts[kind] += 1
+            if sum(p.kind == kind for p in out.problems) < keep:
+                path = [table.choice_ids[n] for n in trail]
+                out.problems.append(GameProblem(kind, game, seed + game, table.ids[state[0]], path, detail))
     out.games = played
     out.steps = total_steps
     return out

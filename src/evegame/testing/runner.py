@@ -213,11 +213,11 @@ class Runner:
 
     def start(self, play: Playthrough, story: Story) -> Game:
         if play.start_scene is None and not play.start_variables:
-            return Game(story)
+            return Game(story, seed=play.seed)
         scene = play.start_scene or story.start
         if scene not in story.scenes:
             raise _StepFailed(f"start: the story has no scene {scene!r}{did_you_mean(scene, story.scenes)}")
-        state = GameState.initial(story)
+        state = GameState.initial(story, play.seed or 0)
         state.scene = scene  # entered as the Game enters a scene, by the engine's own rule:
         entry = compile_entry(scene, story.scenes[scene].on_enter, unlocks_by_scene(story).get(scene, ()))
         entry(state.variables, state.visits, state.codex)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine.conditions import Condition
 from ..engine.effects import Applier, Entry, changes_variable, compile_effects, compile_entry
+from ..engine.flow import targets
 from ..engine.model import Effect, Story
 
 
@@ -69,7 +70,7 @@ class Table:
                         number,
                         choice.condition,
                         _effects(choice.effects),
-                        self.index[choice.goto],
+                        self.index[next(iter(targets(choice)), story.start)],
                         compile_effects(_effects(choice.effects)),
                     )
                 )

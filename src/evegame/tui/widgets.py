@@ -102,12 +102,21 @@ class MoreBelow(Static):
 
 
 class ChoiceList(OptionList):
-    """The available choices, numbered (the screen handles ``OptionSelected``: Enter or a click)."""
+    """The choices shown, numbered (the screen handles ``OptionSelected``: Enter or a click); locked ones greyed."""
 
     def show_choices(self, choices: list[ChoiceView]) -> None:
-        self.set_options(Option(Content.assemble((f"{c.number}. ", "bold"), c.text), id=c.id) for c in choices)
-        if choices:
-            self.highlighted = 0
+        """One option per choice; a locked choice is shown greyed (disabled) with its reason."""
+        self.set_options(
+            Option(Content.assemble((f"{c.number}. ", "bold"), c.text), id=c.id)
+            if c.locked is None
+            else Option(
+                Content.assemble(f"{c.number}. {c.text} ", (f"(locked: {c.locked})", "italic")), id=c.id, disabled=True
+            )
+            for c in choices
+        )
+        first = next((i for i, c in enumerate(choices) if c.locked is None), None)
+        if first is not None:
+            self.highlighted = first
 
 
 class StatusPanel(Static):

@@ -1,0 +1,213 @@
+"""Explorers for stories whose choices use v2 flow (goto branches, call/return, once, requires).
+
+The threshold abstraction (``abstraction``) follows a number through ``add``s along fixed
+edges; a choice whose destination is decided on the values its effects leave, a call
+stack or the set of choices taken once are outside what it models. For such stories
+both explorers use these concrete rules instead: a state is the scene, every variable,
+the visit counts that some condition reads, the call stack and the choices taken once.
+Effects, scene entry and destinations are the engine's own (``effects``, ``flow``).
+
+Exhaustive exploration follows every chance branch (a chance choice has one successor
+per branch) and keeps the call stack in the state; a return with no call open, or a
+call beyond the limit, is an error state. Random exploration draws chances from the
+game's seeded generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.effects import Applier, Entry, compile_effects, compile_entry
+from ..engine.flow import FlowError, destination, is_chance
+from ..engine.model import Choice, Clamp, Story
+from .sim import Table
+
+State = tuple[
+    int, tuple[Any, ...], tuple[int, ...], tuple[str, ...], frozenset[int]
+]  # scene, values, counts, stack, taken
+
+
+def uses_flow(story: Story) -> bool:
+    """Whether the story uses a construct the threshold abstraction does not model: a choice with
+    goto branches, call/return, once or requires; a bounded number; a ``set`` with an expression."""
+    if story.bounds:
+        return True
+    for scene in story.scenes.values():
+        if any(isinstance(e.value, Clamp) for e in scene.on_enter):
+            return True
+        for c in scene.choices:
+            if c.branches or c.call is not None or c.returns or c.once or c.requires is not None:
+                return True
+            if any(isinstance(e.value, Clamp) for e in c.effects):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Move:
+    choice: Choice
+    number: int
+    apply: tuple[Applier, ...]
+    tests: tuple[Callable[[Any, Any], bool], ...]  # the choice's if and requires
+
+
+class FlowRules:
+    """The concrete rules of a story, on hashable states."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.table = Table(story)
+        table = self.table
+        self.variables = tuple(story.variables)
+        self.tracked = tuple(sorted(_tracked(story)))
+        self.counter = {s: i for i, s in enumerate(self.tracked)}
+        self.entries: list[Entry] = [
+            compile_entry(sid, story.scenes[sid].on_enter, (), count=sid in self.counter) for sid in table.ids
+        ]
+        self.moves: list[tuple[_Move, ...]] = []
+        number = 0
+        for sid in table.ids:
+            scene = story.scenes[sid]
+            out = []
+            for choice in scene.choices:
+                tests = tuple(c.__call__ for c in (choice.condition, choice.requires) if c is not None)
+                out.append(_Move(choice, number, compile_effects(choice.effects), tests))
+                number += 1
+            self.moves.append(tuple(out) if scene.ending is None else ())
+
+    def initial(self) -> State:
+        return self._enter(self.table.start, dict(self.table.initial_variables()), {}, (), frozenset())
+
+    def _enter(
+        self,
+        scene: int,
+        variables: dict[str, Any],
+        visits: dict[str, int],
+        stack: tuple[str, ...],
+        taken: frozenset[int],
+    ) -> State:
+        self.entries[scene](variables, visits, [])
+        values = tuple(tuple(v) if isinstance(v, list) else v for v in (variables[n] for n in self.variables))
+        counts = tuple(visits.get(s, 0) for s in self.tracked)
+        return (scene, values, counts, stack, taken)
+
+    def unpack(self, state: State) -> tuple[dict[str, Any], dict[str, int]]:
+        _, values, counts, _, _ = state
+        variables = {n: (list(v) if isinstance(v, tuple) else v) for n, v in zip(self.variables, values, strict=True)}
+        return variables, dict(zip(self.tracked, counts, strict=True))
+
+    def available(self, state: State) -> list[_Move]:
+        variables, visits = self.unpack(state)
+        taken = state[4]
+        return [
+            m
+            for m in self.moves[state[0]]
+            if all(t(variables, visits) for t in m.tests) and not (m.choice.once and m.number in taken)
+        ]
+
+    def take(self, state: State, move: _Move, draws: list[int] | None) -> list[State]:
+        """The states a choice leads to: one per chance branch when ``draws`` is None, else by the draw given."""
+        variables, visits = self.unpack(state)
+        for apply in move.apply:
+            apply(variables, [])
+        taken = state[4] | {move.number} if move.choice.once else state[4]
+        rolls: list[int | None] = [None]
+        if is_chance(move.choice):
+            rolls = draws if draws is not None else _branch_draws(move.choice)
+        out = []
+        for draw in rolls:
+            stack = list(state[3])
+            rng = 0
+            if draw is not None:
+                dest = _chance_branch(move.choice, draw)
+            else:
+                dest, rng = destination(move.choice, variables, visits, stack, rng)
+            vs = {k: (list(v) if isinstance(v, list) else v) for k, v in variables.items()}
+            out.append(self._enter(self.table.index[dest], vs, dict(visits), tuple(stack), taken))
+        return out
+
+
+def _branch_draws(choice: Choice) -> list[int]:
+    """One roll that falls in each chance branch (its lowest)."""
+    out, below = [], 0
+    for branch in choice.branches:
+        out.append(below)
+        below += branch.chance or 0
+    return out
+
+
+def _chance_branch(choice: Choice, draw: int) -> str:
+    from ..engine.flow import chance_target
+
+    return chance_target(choice, draw)
+
+
+def _tracked(story: Story) -> set[str]:
+    out: set[str] = set()
+    for scene in story.scenes.values():
+        for c in scene.choices:
+            for cond in (c.condition, c.requires, *(b.condition for b in c.branches)):
+                if cond is not None:
+                    out |= cond.scenes
+    return out
+
+
+class _Codec:
+    dynamic = True
+    width = 8
+
+
+class _Kept:
+    """What the state keeps, for reports."""
+
+    def describe(self) -> dict[str, str]:
+        return {"every variable, the call stack and choices taken once": "whole"}
+
+
+class ConcreteExpander:
+    """``exhaustive.Expander``'s interface over concrete states (interned as ints: index, then scene)."""
+
+    def __init__(self, story: Story) -> None:
+        from .exhaustive import DEAD, ENDING, ERROR, EXPANDED
+
+        self._status = (ENDING, DEAD, ERROR, EXPANDED)
+        self.rules = FlowRules(story)
+        self.table = self.rules.table
+        self.analysis = _Kept()
+        self.codec = _Codec()
+        self.scene_bits = max(1, (len(self.table.ids) - 1).bit_length())
+        self.scene_mask = (1 << self.scene_bits) - 1
+        self.states: list[State] = []
+        self.keys: dict[State, int] = {}
+
+    def _key(self, state: State) -> int:
+        index = self.keys.get(state)
+        if index is None:
+            index = self.keys[state] = len(self.states)
+            self.states.append(state)
+        return (index << self.scene_bits) | state[0]
+
+    def initial(self) -> int:
+        return self._key(self.rules.initial())
+
+    def scene(self, key: int) -> int:
+        return key & self.scene_mask
+
+    def expand(self, key: int) -> tuple[int, Any]:
+        ending_status, dead, error, expanded = self._status
+        state = self.states[key >> self.scene_bits]
+        ending = self.table.endings[state[0]]
+        if ending is not None:
+            return (ending_status, ending)
+        out = []
+        try:
+            for move in self.rules.available(state):
+                for nxt in self.rules.take(state, move, None):
+                    out.append((move.number, self._key(nxt)))
+        except FlowError as exc:
+            return (error, str(exc))
+        except Exception as exc:  # a rule the checker passed but play cannot follow
+            return (error, f"{type(exc).__name__}: {exc}")
+        return (expanded, out) if out else (dead, None)

@@ -39,7 +39,26 @@ def _write(tmp_path: Path, example: str) -> Path:
 
 
 def test_the_guide_has_examples_for_the_tutorial_and_reference() -> None:
-    assert {"tutorial", "reference", "broken"} <= set(_examples())
+    assert {"tutorial", "reference", "broken", "v2"} <= set(_examples())
+
+
+def test_the_v2_example_checks_plays_and_explores_clean(tmp_path: Path) -> None:
+    from evegame.testing.exhaustive import explore_exhaustive
+
+    result = load_story(_write(tmp_path, "v2"))
+    assert [str(p) for p in result.problems] == []
+    assert result.story is not None
+    game = Game(result.story, seed=1)
+    assert game.scene.title == "Ada at the toll bridge"
+    pay = next(c for c in game.choices if c.id == "pay")
+    assert pay.locked is None and "Enough." in game.scene.text
+    for choice in ("look", "stall", "coin", "breathe", "pay", "jump"):
+        game.choose(choice)
+    assert game.variables["coins"] == 2 and game.variables["nerve"] == 70
+    assert game.ending == "across"  # heat (0 + 2) * 2 + 50 // 10 = 9
+    report = explore_exhaustive(result.story)
+    assert set(report.endings_reached) == {"across", "swept"} and all(report.scenes_reached)
+    assert not (report.errors or report.dead_ends or report.soft_locks)
 
 
 @pytest.mark.parametrize("example", ["tutorial", "reference"])

@@ -188,7 +188,10 @@ def test_bounded_numbers_clamp_and_check_warns_of_literals_always_clamped(write_
 
 
 def test_a_return_reachable_with_no_call_open_is_an_error_of_check_and_of_exploration(write_story) -> None:
-    scenes = SCENES.replace("      - id: back\n        text: Back to the square\n        goto: hub", "      - id: back\n        text: Back\n        return: true")
+    scenes = SCENES.replace(
+        "      - id: back\n        text: Back to the square\n        goto: hub",
+        "      - id: back\n        text: Back\n        return: true",
+    )
     result = load_story(write_story({"scenes.yaml": scenes}, MANIFEST))
     assert any("can be reached with no call open" in p.message for p in result.errors)
     lenient = load_story(write_story({"scenes.yaml": scenes}, MANIFEST), lenient=True)
@@ -234,7 +237,10 @@ def test_exhaustive_follows_every_chance_branch_and_random_draws_them(story_dir:
     ],
 )
 def test_bad_goto_lists_are_located_errors(write_story, goto: str, message: str) -> None:
-    scenes = SCENES.replace("        goto:\n          - {chance: 30, scene: win}\n          - {chance: 70, scene: lose}", f"        goto: {goto}")
+    scenes = SCENES.replace(
+        "        goto:\n          - {chance: 30, scene: win}\n          - {chance: 70, scene: lose}",
+        f"        goto: {goto}",
+    )
     errors = load_story(write_story({"scenes.yaml": scenes}, MANIFEST)).errors
     assert any(message in p.message for p in errors), errors
     assert all(p.line >= 20 for p in errors)

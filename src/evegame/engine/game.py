@@ -363,7 +363,7 @@ class Game:
             transition = event.transitions[self.state.scene][0]
             # our machine's callbacks are all callables (build_machine), never names of model methods
             found = cast(
-                "list[Callable[[], None]]", [*transition.before, *self.machine.get_state(transition.dest).on_enter]
+                "list[Callable[[], None]]", [*transition.before, *self.machine.get_state(str(transition.dest)).on_enter]
             )
             self._replay_callbacks[key] = found
         return found

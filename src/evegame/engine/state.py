@@ -111,7 +111,9 @@ class GameState:
             raise SaveError("the saved call stack is malformed or names a scene this story no longer has")
         if not (isinstance(taken, list) and all(isinstance(t, str) for t in taken)):
             raise SaveError("the saved list of choices taken once is malformed")
-        if any(type_name(n) != "int" or not 0 <= n < 1 << 64 for n in (rng, seed)):
+        if not (isinstance(rng, int) and isinstance(seed, int)) or any(
+            type_name(n) != "int" or not 0 <= n < 1 << 64 for n in (rng, seed)
+        ):
             raise SaveError("the saved random generator state is malformed")
         state = cls(
             scene,

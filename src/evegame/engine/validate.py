@@ -105,8 +105,8 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
                     "trap",
                 )
     for sid in sorted(reachable_from(story, story.start, outside_calls=True)):
-        scene = story.scenes.get(sid)
-        for choice in scene.choices if scene is not None else ():
+        found = story.scenes.get(sid)
+        for choice in found.choices if found is not None else ():
             if choice.returns:
                 problems.error(
                     choice.loc.child("return"),

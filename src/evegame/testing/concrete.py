@@ -115,7 +115,7 @@ class FlowRules:
         taken = state[4] | {move.number} if move.choice.once else state[4]
         rolls: list[int | None] = [None]
         if is_chance(move.choice):
-            rolls = draws if draws is not None else _branch_draws(move.choice)
+            rolls = list(draws if draws is not None else _branch_draws(move.choice))
         out = []
         for draw in rolls:
             stack = list(state[3])

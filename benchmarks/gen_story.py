@@ -50,6 +50,9 @@ CONDITIONS = (
     "wounds <= 2",
     "favour >= 3",
     "seen({seen})",
+    "coins * 2 + favour > 5",
+    "not empty(items) and len(items) < 3",
+    "resolve >= 3",
 )
 
 
@@ -90,7 +93,13 @@ def effects_lines(rng: random.Random, kind: int, codex_id: str, indent: str) -> 
         return [f"{indent}effects:", f"{indent}  take: [knife]", f"{indent}  set: {{excommunicado: true}}"]
     if kind == 3:
         return [f"{indent}effects:", f"{indent}  - unlock: [{codex_id}]", f"{indent}  - add: {{wounds: 1}}"]
-    return [f"{indent}effects:", f"{indent}  give: [knife]", f"{indent}  set: {{met_wick: true}}"]
+    if kind == 4:
+        return [f"{indent}effects:", f"{indent}  give: [knife]", f"{indent}  set: {{met_wick: true}}"]
+    return [
+        f"{indent}effects:",
+        f'{indent}  - set: {{heat: "heat + wounds // 2"}}',
+        f"{indent}  - add: {{resolve: -1}}",
+    ]
 
 
 def scene_yaml(i: int, n: int, rng: random.Random) -> list[str]:
@@ -104,6 +113,10 @@ def scene_yaml(i: int, n: int, rng: random.Random) -> list[str]:
         if conditional and k == paragraphs - 1:
             cond = rng.choice(CONDITIONS).format(seen=f"s{max(0, i - rng.randint(1, 30))}")
             lines += [f'      - if: "{cond}"', "        text: >-", *folded(words(rng, share), 10)]
+            if rng.random() < 0.5:  # v2: an else part
+                lines += ["        else: >-", *folded(words(rng, share // 2), 10)]
+        elif rng.random() < 0.1:  # v2: an inline alternative and interpolation
+            lines += [f'      - "{words(rng, share // 2)} {{if heat > 2: {words(rng, 4)}|{words(rng, 4)}}} {{coins}}."']
         else:
             lines += paragraph_lines(rng, share)
     if rng.random() < 0.2:
@@ -119,13 +132,55 @@ def scene_yaml(i: int, n: int, rng: random.Random) -> list[str]:
         targets += [min(first_ending - 1, i + rng.randint(2, 40)) for _ in range(rng.randint(1, 3))]
     lines.append("    choices:")
     for k, target in enumerate(targets):
-        lines += [f"      - id: c{k}", f"        text: {sentence(rng, rng.randint(4, 10))}"]
+        text = sentence(rng, rng.randint(4, 10))
+        if rng.random() < 0.1:  # v2: interpolation in a choice
+            text = f'"{text[:-1]} ({{coins}} coins)"'
+        lines += [f"      - id: c{k}", f"        text: {text}"]
         if k > 0 and rng.random() < 0.55:
             cond = rng.choice(CONDITIONS).format(seen=f"s{max(0, i - rng.randint(1, 30))}")
             lines.append(f'        if: "{cond}"')
+        if k > 0 and rng.random() < 0.1:  # v2: choices that remember and refuse
+            lines.append("        once: true")
+        if k > 0 and rng.random() < 0.05:
+            lines += ['        requires: "coins + favour >= 3"', '        locked: "You have {coins} coins."']
         if rng.random() < 0.3:
-            lines += effects_lines(rng, rng.randrange(5), f"codex{rng.randrange(CODEX)}", "        ")
-        lines.append(f"        goto: s{target}")
+            lines += effects_lines(rng, rng.randrange(6), f"codex{rng.randrange(CODEX)}", "        ")
+        branch = rng.random()
+        if k > 0 and branch < 0.05:  # v2: goto by condition
+            lines += [
+                "        goto:",
+                f'          - {{if: "heat * 2 > wounds", scene: s{target}}}',
+                f"          - {{scene: s{i + 1}}}",
+            ]
+        elif k > 0 and branch < 0.08:  # v2: goto by chance
+            lines += [
+                "        goto:",
+                f"          - {{chance: 40, scene: s{target}}}",
+                f"          - {{chance: 60, scene: s{i + 1}}}",
+            ]
+        else:
+            lines.append(f"        goto: s{target}")
+    if i % 50 == 1 and i + 1 < first_ending:  # v2: a call into a subroutine that returns
+        lines += [
+            f"      - id: c{len(targets)}",
+            "        text: Step aside for a moment",
+            f"        call: sub{i // 50 % subroutine_count(n)}",
+            f"        goto: s{i + 1}",
+        ]
+    return lines
+
+
+def subroutine_count(n: int) -> int:
+    """As many subroutines as call sites, at most four."""
+    return min(4, len(range(1, n - ENDINGS - 1, 50)))
+
+
+def subroutines(n: int) -> list[str]:
+    """Scenes reached only by 'call', each returning."""
+    lines = [SCHEMA, "# Subroutines: reached by call, left by return.", "scenes:"]
+    for k in range(subroutine_count(n)):
+        lines += [f"  - id: sub{k}", '    text: "An aside, {coins} coins in hand."', "    choices:"]
+        lines += ["      - id: back", "        text: Go back", "        return: true", ""]
     return lines
 
 
@@ -145,6 +200,7 @@ story:
     wounds: 0
     heat: 0
     favour: 2
+    resolve: {{value: 5, min: 0, max: 10}}
     excommunicado: false
     met_wick: false
     items: [ticket]
@@ -185,6 +241,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
         codex.append(f"    unlocked_by: s{k * 7919 % n}")
         codex.append("")
     (out / "codex.yaml").write_text("\n".join(codex), encoding="utf-8")
+    (out / "subroutines.yaml").write_text("\n".join(subroutines(n)), encoding="utf-8")
     return out
 
 

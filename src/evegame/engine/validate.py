@@ -21,12 +21,15 @@ def return_points(story: Story) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
 
 
-def next_scenes(story: Story, choice: Choice, *, outside_calls: bool = False) -> tuple[str, ...]:
+def next_scenes(
+    story: Story, choice: Choice, *, outside_calls: bool = False, points: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
     """Where a choice can lead, conditions and chances ignored: a call leads into its scene and (once it
-    returns) to its ``goto``; a return to any scene a call returns to. ``outside_calls``: a call's
-    scene is skipped and a return leads nowhere (the graph of play with no call open)."""
+    returns) to its ``goto``; a return to any scene a call returns to (``points``, computed when not
+    given). ``outside_calls``: a call's scene is skipped and a return leads nowhere (the graph of
+    play with no call open)."""
     if choice.returns:
-        return () if outside_calls else return_points(story)
+        return () if outside_calls else return_points(story) if points is None else points
     if choice.call is not None:
         return (choice.goto,) if outside_calls else (choice.call, choice.goto)
     return targets(choice)
@@ -36,12 +39,13 @@ def reachable_from(story: Story, start: str, *, outside_calls: bool = False) -> 
     """Scene ids reachable from ``start`` following every goto, conditions ignored."""
     seen = {start}
     queue = deque([start])
+    points = return_points(story)
     while queue:
         scene = story.scenes.get(queue.popleft())
         if scene is None:
             continue
         for choice in scene.choices:
-            for target in next_scenes(story, choice, outside_calls=outside_calls):
+            for target in next_scenes(story, choice, outside_calls=outside_calls, points=points):
                 if target not in seen:
                     seen.add(target)
                     queue.append(target)
@@ -51,9 +55,10 @@ def reachable_from(story: Story, start: str, *, outside_calls: bool = False) -> 
 def can_reach_ending(story: Story) -> set[str]:
     """Scene ids from which some ending is reachable, conditions ignored."""
     incoming: dict[str, list[str]] = {sid: [] for sid in story.scenes}
+    points = return_points(story)
     for scene in story.scenes.values():
         for choice in scene.choices:
-            for target in next_scenes(story, choice):
+            for target in next_scenes(story, choice, points=points):
                 incoming.setdefault(target, []).append(scene.id)
     good = {sid for sid, s in story.scenes.items() if s.is_ending}
     queue = deque(good)

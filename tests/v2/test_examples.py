@@ -38,3 +38,15 @@ def test_the_ferry_uses_every_v2_construct() -> None:
     game = Game(story, seed=1)
     assert "Enough for the fare." in game.scene.text
     assert game.status()[-1] == ("Mara's pockets", "none")
+
+
+def test_the_ferry_files_validate_against_the_generated_schema() -> None:
+    import jsonschema
+    import yaml
+
+    from evegame.authoring.storyschema import story_schema
+
+    validator = jsonschema.Draft7Validator(story_schema())
+    for path in sorted(FERRY.glob("*.yaml")):
+        if not path.name.endswith(".play.yaml"):
+            assert list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == [], path

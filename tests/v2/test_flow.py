@@ -208,12 +208,26 @@ def test_a_return_reachable_with_no_call_open_is_an_error_of_check_and_of_explor
 
 
 def test_calls_deeper_than_16_are_an_error_found_by_exploration(write_story) -> None:
-    deeper = "      - id: deeper\n        text: Deeper\n        call: cellar\n        goto: cellar\n"
-    scenes = SCENES.replace("      - id: up\n", deeper + "      - id: up\n")
-    story = load_story(write_story({"scenes.yaml": scenes}, MANIFEST)).story
+    scenes = """\
+    scenes:
+      - id: start
+        text: Start.
+        choices:
+          - {id: dive, text: Dive, call: deep, goto: done}
+      - id: deep
+        text: Deep.
+        choices:
+          - {id: deeper, text: Deeper, call: deep, goto: deep}
+          - {id: up, text: Up, return: true}
+      - id: done
+        text: Done.
+        ending: done
+    """
+    story = load_story(write_story({"scenes.yaml": scenes}, "story:\n  title: T\n  start: start\n")).story
     assert story is not None
     report = explore_exhaustive(story)
     assert any("16 calls already open" in f.detail for f in report.errors)
+    assert report.endings_reached == {"done": 1}
 
 
 def test_exhaustive_follows_every_chance_branch_and_random_draws_them(story_dir: Path) -> None:
@@ -259,3 +273,18 @@ def test_a_set_expression_is_type_checked_at_load(write_story) -> None:
     bad = SCENES.replace('set: {heat: "heat + wounds * 2"}', 'set: {heat: "heat + items"}')
     (error,) = load_story(write_story({"scenes.yaml": bad}, MANIFEST)).errors
     assert "bad expression 'heat + items'" in error.message
+
+
+def test_graph_draws_chance_conditional_call_and_return_edges_as_such(story_dir: Path) -> None:
+    from evegame.authoring.graph import render
+
+    story = load_story(story_dir).story
+    assert story is not None
+    mermaid = render(story, "mermaid")
+    assert 's_hub ==>|"30%: Gamble"| s_win' in mermaid and 's_hub ==>|"70%: Gamble"| s_lose' in mermaid
+    assert 's_yard -.->|"if wounds >= 5 and heat > 10: Fight"| s_lose' in mermaid
+    assert 's_yard -.->|"otherwise: Fight"| s_win' in mermaid
+    assert 's_hub -.->|"call: Visit the shop"| s_shop' in mermaid
+    assert 's_counter -.->|"return: Leave"| s_yard' in mermaid
+    dot = render(story, "dot")
+    assert '"hub" -> "win" [label="30%: Gamble", style=bold];' in dot

@@ -23,6 +23,7 @@ from ..engine.effects import Applier, Entry, compile_effects, compile_entry
 from ..engine.flow import FlowError, destination, is_chance
 from ..engine.model import Choice, Clamp, Story
 from .sim import Table
+from .status import DEAD, ENDING, ERROR, EXPANDED
 
 State = tuple[
     int, tuple[Any, ...], tuple[int, ...], tuple[str, ...], frozenset[int]
@@ -170,9 +171,6 @@ class ConcreteExpander:
     """``exhaustive.Expander``'s interface over concrete states (interned as ints: index, then scene)."""
 
     def __init__(self, story: Story) -> None:
-        from .exhaustive import DEAD, ENDING, ERROR, EXPANDED
-
-        self._status = (ENDING, DEAD, ERROR, EXPANDED)
         self.rules = FlowRules(story)
         self.table = self.rules.table
         self.analysis = _Kept()
@@ -196,18 +194,17 @@ class ConcreteExpander:
         return key & self.scene_mask
 
     def expand(self, key: int) -> tuple[int, Any]:
-        ending_status, dead, error, expanded = self._status
         state = self.states[key >> self.scene_bits]
         ending = self.table.endings[state[0]]
         if ending is not None:
-            return (ending_status, ending)
+            return (ENDING, ending)
         out = []
         try:
             for move in self.rules.available(state):
                 for nxt in self.rules.take(state, move, None):
                     out.append((move.number, self._key(nxt)))
         except FlowError as exc:
-            return (error, str(exc))
+            return (ERROR, str(exc))
         except Exception as exc:  # a rule the checker passed but play cannot follow
-            return (error, f"{type(exc).__name__}: {exc}")
-        return (expanded, out) if out else (dead, None)
+            return (ERROR, f"{type(exc).__name__}: {exc}")
+        return (EXPANDED, out) if out else (DEAD, None)

@@ -34,8 +34,8 @@ from .concrete import ConcreteExpander, uses_flow
 from .diagnose import Diagnosis, diagnose
 from .packing import Codec
 from .sim import Move, Table
+from .status import DEAD, ENDING, ERROR, EXPANDED, OPEN, PARTIAL
 
-OPEN, EXPANDED, ENDING, DEAD, ERROR, PARTIAL = range(6)  # per-state status
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
 SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
 

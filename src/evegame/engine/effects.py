@@ -53,7 +53,7 @@ class EffectContext(Protocol):
 
     def note_given(self, var: str, item: str, loc: SourceLoc) -> None: ...
 
-    bounds: dict[str, tuple[int | None, int | None]]
+    bounds: dict[str, tuple[int | None, ...]]
 
     def expression(self, source: str, loc: SourceLoc) -> Any: ...
 

@@ -22,6 +22,7 @@ from .model import (
     Achievement,
     Branch,
     Choice,
+    Clamp,
     CodexEntry,
     Effect,
     Paragraph,
@@ -159,7 +160,7 @@ def _load_story(root: Path, lenient: bool, cache_dir: Path | None) -> LoadResult
         story = None
     if story is not None:
         story.content_hash = key
-        if use_cache and key and not problems and cache_dir is not None:
+        if use_cache and key and not problems and cache_dir is not None and _cacheable(story):
             cache.store(cache_dir, key, story)
     return LoadResult(story, problems)
 
@@ -170,6 +171,18 @@ def _fresh_scenes(root: Path, lenient: bool) -> dict[str, Scene]:
     if story is None:
         raise KeyError(f"{root} no longer loads")
     return dict(story.scenes)
+
+
+def _cacheable(story: Story) -> bool:
+    """Whether the cache can hold the story: not yet when an effect clamps or computes its value
+    (``model.Clamp``: a bounded number, a ``set`` to an expression); such a story loads fresh."""
+    if story.bounds:
+        return False
+    for scene in story.scenes.values():
+        effects = [*scene.on_enter, *(e for c in scene.choices for e in c.effects)]
+        if any(isinstance(e.value, Clamp) for e in effects):
+            return False
+    return True
 
 
 @dataclass
@@ -194,7 +207,7 @@ class _Builder:
     _given: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
     _tested: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
     _shown: set[str] = field(default_factory=set)
-    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    bounds: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)

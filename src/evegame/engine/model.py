@@ -167,7 +167,7 @@ class Story:
     files: list[str] = field(default_factory=list)
     manifest_loc: SourceLoc | None = None
     achievements: list[Achievement] = field(default_factory=list)
-    bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # bounded numbers: (min, max)
+    bounds: dict[str, tuple[int | None, ...]] = field(default_factory=dict)  # bounded numbers: (min, max)
 
     def ending_title(self, ending: str) -> str:
         if ending in self.ending_titles:

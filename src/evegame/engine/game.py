@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,7 +84,7 @@ class Game:
     ) -> None:
         self.story = story
         self.record_undo = record_undo
-        self.game_id = game_id or uuid.uuid4().hex  # one game's identity across saves (autosaves follow it)
+        self.game_id = game_id or os.urandom(16).hex()  # one game's identity across saves (autosaves follow it)
         self.notices: list[str] = []
         self.state = GameState.initial(story, random.getrandbits(64) if seed is None else seed)
         self._undo: list[_UndoStep] = []
@@ -151,7 +151,7 @@ class Game:
     def reset(self) -> None:
         """Start again from the story's start, forgetting undo history."""
         self._undo.clear()
-        self.game_id = uuid.uuid4().hex
+        self.game_id = os.urandom(16).hex()
         self._set_state(GameState.initial(self.story, random.getrandbits(64)))
         self._enter_scene(self.story.scenes[self.story.start])()
 

@@ -206,3 +206,37 @@ def test_a_slot_written_by_another_game_meanwhile_is_not_overwritten_without_ask
     assert "Slot 2 holds a save of The Hall. Overwrite it? (yes or no)" in text
     assert "Slot 2 was changed by another game since it was listed; nothing was saved. Save over it anyway?" in text
     assert text.count("Saved in slot 2.") == 2
+
+
+def test_a_locked_choice_is_shown_with_its_reason_and_refused_in_one_line(tmp_path: Path, write_story) -> None:  # type: ignore[no-untyped-def]
+    story = write_story(
+        {
+            "a.yaml": """\
+            scenes:
+              - id: a
+                title: The Vault
+                text: A steel door with a dial.
+                choices:
+                  - text: Open the vault
+                    requires: coins >= 5
+                    locked: you need five coins
+                    goto: b
+                  - text: Walk away
+                    goto: b
+              - id: b
+                text: Outside.
+                ending: done
+            """
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "evegame", "play", "--plain", "--story", str(story), "--data-dir", str(tmp_path)],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = run.stdout.splitlines()
+    assert "  1. Open the vault (locked: you need five coins)" in lines and "  2. Walk away" in lines
+    assert lines[lines.index("> 1") + 1 :][:2] == ["Choice 1 is locked: you need five coins.", "> "]

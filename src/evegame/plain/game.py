@@ -151,9 +151,10 @@ class PlainGame:
         self.out.line()
         choices = game.choices
         for choice in choices:
-            self.out.numbered(
-                choice.number, choice.text if choice.locked is None else f"{choice.text} (locked: {choice.locked})"
-            )
+            if choice.locked is None:
+                self.out.numbered(choice.number, choice.text)
+            else:  # shown greyed (on a colour terminal) with the reason
+                self.out.numbered(choice.number, f"{choice.text} (locked: {choice.locked})", "note")
         if not choices:
             self.note("No choice is open here: type undo to step back, load N, or new.")
 
@@ -201,6 +202,10 @@ class PlainGame:
             return
         if not 1 <= int(number) <= len(game.choices):
             self.note(f"There is no choice {number} here. {self._choice_hint()}.")
+            return
+        locked = game.choices[int(number) - 1].locked
+        if locked is not None:
+            self.note(f"Choice {number} is locked: {locked}.")
             return
         try:
             chosen = self.session.choose(int(number))

@@ -3,18 +3,55 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from evegame.engine import read_story
 from evegame.tui import EveGameApp
 from helpers import MINI
 
 
+class SettledPilot(Pilot):
+    """A Pilot whose key presses, clicks and resizes return once the screen on top is composed and mounted.
+
+    Textual's Pilot returns when the app is idle, but a screen pushed by the key may still be
+    composing on a busy machine; tests then query widgets that are not there yet.
+    """
+
+    async def settle(self) -> None:
+        for _ in range(200):  # bounded: a screen that never mounts fails the test's own assertions
+            if self.app.screen.is_mounted:
+                return
+            await self.pause()
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            await super().press(key)
+            await self.settle()
+
+    async def resize_terminal(self, width: int, height: int) -> None:
+        await super().resize_terminal(width, height)
+        await self.settle()
+
+    async def click(self, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def, override]
+        clicked = await super().click(*args, **kwargs)
+        await self.settle()
+        return clicked
+
+
 class RecordingApp(EveGameApp):
     """EveGameApp that also keeps every notification's text, for assertions."""
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs) -> AsyncIterator[SettledPilot]:  # type: ignore[no-untyped-def, override]
+        async with super().run_test(*args, **kwargs) as pilot:
+            settled = SettledPilot(pilot.app)
+            await settled.settle()
+            yield settled
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -119,13 +119,13 @@ async def test_endings_gallery_persists_across_games(make_app, data_dir: Path) -
         await pilot.press("g")
         assert isinstance(app.screen, GalleryScreen)
         text = await markdown_source(pilot)
-        assert "Endings: 1 of 2 found" in text and "[x] **Excommunicado**" in text and "[ ] ???" in text
+        assert "Endings: 1 of 2 found" in text and "✓ **Excommunicado**" in text and "○ ??? (not found yet)" in text
     gallery = json.loads((data_dir / "gallery.json").read_text())
     assert list(gallery["stories"]["mini"]["endings"]) == ["excommunicado"]
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("e")
-        assert "[x] **Excommunicado**" in await markdown_source(pilot)
+        assert "✓ **Excommunicado**" in await markdown_source(pilot)
 
 
 async def test_settings_are_applied_and_persisted(make_app, data_dir: Path) -> None:
@@ -198,7 +198,7 @@ async def test_achievements_on_the_ending_screen_and_in_the_gallery(make_app, st
         await pilot.press("g")
         text = await markdown_source(pilot)
         assert "Achievements: 1 of 2" in text
-        assert "- [x] **Kept the Rules**" in text and "- [ ] **Brawler**" in text
+        assert "- ✓ **Kept the Rules**" in text and "- ○ not yet: **Brawler**" in text
         await pilot.press("escape", "p", "1", "1", "1")  # the same ending again: nothing new
         assert "(new" not in app.screen.query_one("#ending-achievements", Static).render().plain
         assert "new ending" not in app.screen.query_one("#ending-title", Static).render().plain

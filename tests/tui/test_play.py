@@ -9,7 +9,9 @@ from evegame.tui.screens.ending import EndingScreen
 from evegame.tui.screens.help import HelpScreen
 from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.title import TitleScreen
+from evegame.tui.screens.status import StatusScreen
 from evegame.tui.widgets import SceneText, StatusPanel
+from helpers import SHIPPED
 
 
 def menu_ids(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -85,9 +87,29 @@ async def test_sidebar_folds_below_80_columns_and_b_toggles_it(make_app) -> None
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert not sidebar.display
+        await pilot.press("b")  # narrow: the status opens as a panel over the game
+        assert isinstance(app.screen, StatusScreen)
+        assert "Gold coins: 2" in app.screen.query_one(StatusPanel).render().plain
         await pilot.press("b")
-        assert sidebar.display and sidebar.region.height > 0
-        assert app.screen.query_one("#choices").region.height > 0
+        assert isinstance(app.screen, PlayScreen) and not sidebar.display
+
+
+async def test_at_60x20_the_status_never_hides_a_choice(make_app) -> None:
+    """Issue 11.9: at 60x20 the sidebar opened with b cut off its lines and hid choice 3."""
+    app = make_app(SHIPPED)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("n", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusScreen)
+        panel = app.screen.query_one(StatusPanel)
+        lines = panel.render().plain.splitlines()
+        assert "Markers owed: none" in lines and panel.region.height >= len(lines)  # every line, none cut
+        scroller = app.screen.query_one("#status-text")
+        assert scroller.has_focus  # longer than the window: it scrolls with the keys
+        await pilot.press("escape")
+        choices = app.screen.query_one("#choices")
+        assert choices.region.height >= len(app.game.choices)
+        assert choices.region.bottom <= 19
 
 
 async def play_to_mercy(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -149,11 +171,14 @@ async def test_q_asks_before_quitting(make_app) -> None:
     assert app.return_code == 0
 
 
-async def test_escape_goes_to_title_and_resume_returns(make_app) -> None:
+async def test_escape_goes_to_title_and_continue_returns(make_app) -> None:
+    """Issue 11.9: the title offered Resume and Continue for the same game; now one Continue."""
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("n", "1", "escape")
         assert isinstance(app.screen, TitleScreen)
-        assert menu_ids(app)[:3] == ["resume", "new", "continue"]
-        await pilot.press("r")
+        assert menu_ids(app) == ["continue", "new", "load", "gallery", "settings", "quit"]
+        await pilot.press("c")
+        assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
+        await pilot.press("escape", "escape")
         assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"

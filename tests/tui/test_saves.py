@@ -35,7 +35,7 @@ async def test_autosave_after_every_choice_and_continue_resumes_it(make_app, dat
     app = make_app()
     async with app.run_test() as pilot:
         menu = [o.id for o in app.screen.query_one("#title-menu", OptionList).options]
-        assert menu[:2] == ["new", "continue"]
+        assert menu[:2] == ["continue", "new"]
         assert "The Desk" in str(app.screen.query_one("#title-menu", OptionList).get_option("continue").prompt)
         await pilot.press("c")
         assert isinstance(app.screen, PlayScreen)

@@ -51,6 +51,7 @@ class EveGameApp(App[int]):
         self.settings = Settings.load(self.data_path)
         self.session = GameSession(story, self.data_path)
         self.watch_story = watch
+        self.saving_problem: str | None = None  # why nothing can be saved (the data folder), said once at start
         self.watcher: StoryWatcher | None = None
         self.title = story.title
         self.animation_level = "full" if self.settings.animations else "none"
@@ -144,7 +145,37 @@ class EveGameApp(App[int]):
 
     # -- the game ------------------------------------------------------------------------
 
+    def game_in_progress(self) -> str | None:
+        """A few words naming the unfinished game a new game would replace, or None when there is none."""
+        game = self.game
+        if game is not None and not game.is_over:
+            scene = game.scene.title or game.scene.id
+            return f"{scene}, {len(game.path)} choice{'' if len(game.path) == 1 else 's'}"
+        info = self.continue_slot() if game is None else None
+        if info is not None:
+            return f"{info.scene_title}, {info.turns} choice{'' if info.turns == 1 else 's'}"
+        return None
+
     def action_new_game(self) -> None:
+        """Start the story from the beginning; ask first when that would put a game in progress aside."""
+        from .screens.dialogs import ConfirmScreen
+
+        current = self.game_in_progress()
+        if current is None:
+            self.start_new_game()
+            return
+        if self.saving_problem:
+            detail = f"Your game in progress ({current}) cannot be saved and will be lost."
+        else:
+            detail = f"Your game in progress ({current}) is kept: Load lists it under Previous games."
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.start_new_game()
+
+        self.push_screen(ConfirmScreen("Start a new game?", detail, yes="New game", no="Keep playing"), answer)
+
+    def start_new_game(self) -> None:
         problems = self.session.new_game()
         self.show_game()
         self.show_problems(problems)
@@ -154,6 +185,10 @@ class EveGameApp(App[int]):
         return self.session.continue_slot()
 
     def action_continue(self) -> None:
+        """Back to the game open now, else the game last played (from its save)."""
+        if self.game is not None and not self.game.is_over:
+            self.show_game()
+            return
         info = self.continue_slot()
         if info is None:
             self.notify("There is no game to continue.", severity="warning")
@@ -198,6 +233,7 @@ class EveGameApp(App[int]):
         except ChoiceError as exc:
             self.notify(str(exc), severity="error")
             return
+        self.clear_notifications()  # one toast at a time: the last choice's news replaces the one before
         if chosen.messages:
             self.notify("\n".join(chosen.messages), title="Changed", markup=False, timeout=4)
         self.show_problems(chosen.problems)

@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..engine import ChoiceView
+from ..engine import ChoiceView, Game
 
 TICKS_PER_SECOND = 30
 
@@ -121,6 +121,15 @@ class ChoiceList(OptionList):
 
 class StatusPanel(Static):
     """The variables the story shows players, as ``label: value`` lines (text, not colour)."""
+
+    def show_game(self, game: Game, codex_seen: set[str]) -> None:
+        """The game's status lines, then the choices made and the codex found (new entries counted)."""
+        found = len(game.codex)
+        new = len([c for c in game.codex if c not in codex_seen])
+        extra = [("Choices made", str(len(game.path)))]
+        if game.story.codex:
+            extra.append(("Codex", f"{found}/{len(game.story.codex)}" + (f" ({new} new)" if new else "")))
+        self.show_status(game.status(), extra)
 
     def show_status(self, lines: list[tuple[str, str]], extra: list[tuple[str, str]]) -> None:
         parts: list[Content | str] = [Content.styled("Status", "bold underline"), "\n"]

@@ -16,13 +16,13 @@ def gallery_markdown(story: Story, gallery: Gallery) -> str:
     earned = gallery.achievements(story.id)
     lines = [f"## Endings: {len([e for e in story.endings if e in endings])} of {len(story.endings)} found", ""]
     for name in sorted(story.endings, key=lambda n: (n not in endings, story.ending_title(n))):
-        lines.append(f"- [x] **{story.ending_title(name)}**" if name in endings else "- [ ] ??? (not found yet)")
+        lines.append(f"- ✓ **{story.ending_title(name)}**" if name in endings else "- ○ ??? (not found yet)")
     lines.append("")
     if story.achievements:
         got = len([a for a in story.achievements if a.id in earned])
         lines += [f"## Achievements: {got} of {len(story.achievements)}", ""]
         for a in story.achievements:
-            mark = "[x]" if a.id in earned else "[ ]"
+            mark = "✓" if a.id in earned else "○ not yet:"
             lines.append(f"- {mark} **{a.title}** — {a.description}")
     return "\n".join(lines)
 

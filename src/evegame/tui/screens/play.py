@@ -78,18 +78,11 @@ class PlayScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         app = eve(self)
-        game = app.game
-        if game is None:
-            return
-        found = len(game.codex)
-        new = len([c for c in game.codex if c not in app.codex_seen])
-        codex = f"{found}/{len(game.story.codex)}" + (f" ({new} new)" if new else "")
-        extra = [("Choices made", str(len(game.path)))]
-        if game.story.codex:
-            extra.append(("Codex", codex))
-        self.query_one(StatusPanel).show_status(game.status(), extra)
+        if app.game is not None:
+            self.query_one(StatusPanel).show_game(app.game, app.codex_seen)
 
     def on_screen_resume(self) -> None:
+        apply_breakpoints(self)  # the window may have changed size while another screen was on top
         self.refresh_status()
 
     def on_key(self, event: events.Key) -> None:
@@ -114,8 +107,11 @@ class PlayScreen(Screen[None]):
         eve(self).choose(number)
 
     def action_toggle_sidebar(self) -> None:
+        """Wide: show or hide the sidebar. Narrow: the status opens as a panel, so it never hides a choice."""
         if self.has_class("-narrow"):
-            self.toggle_class("-show-sidebar")
+            from .status import StatusScreen
+
+            self.app.push_screen(StatusScreen())
         else:
             self.toggle_class("-hide-sidebar")
 

@@ -26,8 +26,7 @@ class TitleScreen(Screen[None]):
         Binding("l", "app.load", "Load"),
         Binding("e", "app.gallery", "Endings"),
         Binding("o", "app.settings", "Settings"),
-        Binding("r", "resume", "Resume", show=False),
-        Binding("escape", "resume", "Back to game", show=False),
+        Binding("escape", "continue", "Back to game", show=False),
     ]
 
     can_continue = False
@@ -54,14 +53,16 @@ class TitleScreen(Screen[None]):
         self.query_one("#title-name", Static).update(app.story.title)
         menu = self.query_one("#title-menu", OptionList)
         options = []
-        if app.game is not None and not app.game.is_over:
-            options.append(Option(self._item("r", "Resume", app.game.scene.title), id="resume"))
-        options.append(Option(self._item("n", "New game"), id="new"))
-        latest = app.continue_slot()
-        self.can_continue = latest is not None
-        if latest is not None:
+        game = app.game
+        detail: str | None = None
+        if game is not None and not game.is_over:  # the game open now is the one to continue
+            detail = f"{game.scene.title or game.scene.id} · {format_duration(app.clock.elapsed)}"
+        elif game is None and (latest := app.continue_slot()) is not None:
             detail = f"{latest.scene_title} · {format_duration(latest.play_time)}"
+        self.can_continue = detail is not None
+        if detail is not None:
             options.append(Option(self._item("c", "Continue", detail), id="continue"))
+        options.append(Option(self._item("n", "New game"), id="new"))
         options += [
             Option(self._item("l", "Load"), id="load"),
             Option(self._item("e", "Endings gallery"), id="gallery"),
@@ -84,7 +85,6 @@ class TitleScreen(Screen[None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         app = eve(self)
         actions = {
-            "resume": self.action_resume,
             "new": app.action_new_game,
             "continue": self.action_continue,
             "load": app.action_load,
@@ -95,18 +95,10 @@ class TitleScreen(Screen[None]):
         actions[event.option.id or "new"]()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Continue shows only when there is a game to continue, Resume when one is open."""
-        app = eve(self)
+        """Continue shows only when there is a game to continue."""
         if action == "continue":
             return self.can_continue
-        if action == "resume":
-            return app.game is not None and not app.game.is_over
         return True
 
     def action_continue(self) -> None:
         eve(self).action_continue()
-
-    def action_resume(self) -> None:
-        app = eve(self)
-        if app.game is not None:
-            app.show_game()

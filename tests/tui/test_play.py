@@ -8,8 +8,8 @@ from evegame.tui.screens.dialogs import ConfirmScreen
 from evegame.tui.screens.ending import EndingScreen
 from evegame.tui.screens.help import HelpScreen
 from evegame.tui.screens.play import PlayScreen
-from evegame.tui.screens.title import TitleScreen
 from evegame.tui.screens.status import StatusScreen
+from evegame.tui.screens.title import TitleScreen
 from evegame.tui.widgets import SceneText, StatusPanel
 from helpers import SHIPPED
 

@@ -1,0 +1,117 @@
+"""Drive the installed ``evegame`` in a real terminal: a private tmux server, keys in, the screen out.
+
+tmux rather than pexpect + pyte: tmux is a terminal players really use, it emulates everything
+Textual draws (pyte misses some of the escape sequences, so its screen can differ from what a
+player sees), ``resize-window`` changes the size the way a window manager does (the program gets
+SIGWINCH and the new size from the tty), ``remain-on-exit`` keeps a crashed program's last screen
+(its traceback) to read, and it needs no Python package. Each test gets its own server socket.
+
+Waiting is event-driven, not a sleep: tmux copies everything the program writes into a FIFO
+(``pipe-pane``), and the test blocks on that FIFO until the program draws again, then reads the
+screen. The deadline only bounds a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+TMUX = shutil.which("tmux")
+EVEGAME = Path(sys.executable).with_name("evegame")
+WAIT = 60.0  # seconds: a deadline for the game to draw something, never a speed assertion
+
+
+class Terminal:
+    """One evegame running in a tmux window of a chosen size."""
+
+    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
+        assert TMUX is not None
+        self.socket = f"evegame-test-{uuid.uuid4().hex[:12]}"
+        self.args, self.env, self.size = args, env, size
+        self.folder = Path(tempfile.mkdtemp(prefix="evegame-tty-"))
+        self.fifo = self.folder / "output"
+        os.mkfifo(self.fifo)
+        self.output = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)  # our own writer end: never EOF
+        self.started = False
+        self.start()
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(
+            [TMUX, "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=False
+        )
+        if check and done.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self) -> None:
+        """(Re)launch evegame in a fresh window of ``self.size``."""
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        # COLUMNS/LINES exported, as some shells do: the game must still follow the window's real size
+        command = (
+            f"env COLUMNS=80 LINES=24 TERM=xterm-256color COLORTERM=truecolor {env} {shlex.quote(str(EVEGAME))} "
+            + " ".join(shlex.quote(a) for a in self.args)
+        )
+        width, height = self.size
+        if self.started:
+            self.tmux("kill-session", "-t", "game")
+        # start the shell paused on a read, so the pipe and remain-on-exit are set before evegame writes a byte
+        self.tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height), f"read _go; exec {command}")
+        self.tmux("set-option", "-t", "game", "remain-on-exit", "on")
+        self.tmux("pipe-pane", "-t", "game", "-o", f"cat >> {shlex.quote(str(self.fifo))}")
+        self.tmux("send-keys", "-t", "game", "Enter")
+        self.started = True
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "game")
+
+    def alive(self) -> bool:
+        return self.tmux("display-message", "-p", "-t", "game", "#{pane_dead}").strip() == "0"
+
+    def wait_for(self, test: str | Callable[[str], bool], timeout: float = WAIT) -> str:
+        """Poll the screen until ``test`` (a text, or a predicate) holds; fail with the screen if it never does."""
+        check = (lambda s: test in s) if isinstance(test, str) else test
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if check(shown):
+                return shown
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.alive():
+                raise AssertionError(f"waited for {test!r}; the screen shows:\n{shown}")
+            self._wait_for_output(left)
+
+    def _wait_for_output(self, timeout: float) -> None:
+        """Block until the program writes something (or ``timeout``), then take everything written."""
+        ready, _, _ = select.select([self.output], [], [], min(timeout, 5.0))
+        while ready:
+            try:
+                os.read(self.output, 65536)
+            except BlockingIOError:
+                break
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "game", key)
+
+    def resize(self, width: int, height: int) -> None:
+        self.tmux("resize-window", "-t", "game", "-x", str(width), "-y", str(height))
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+        os.close(self.output)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def evegame_env(data_dir: Path, cache_dir: Path) -> dict[str, str]:
+    return {"EVEGAME_DATA_DIR": str(data_dir), "EVEGAME_CACHE_DIR": str(cache_dir), "NO_COLOR": ""} | {
+        k: v for k, v in os.environ.items() if k in ("HOME", "PATH", "LANG", "LC_ALL")
+    }

@@ -1,0 +1,56 @@
+"""The installed game in a real terminal (tmux), as a player meets it (issue 11)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import MINI
+
+STORY = ["--story", str(MINI)]
+
+
+def no_traceback(screen: str) -> bool:
+    return "Traceback" not in screen and "Error" not in screen
+
+
+def test_continue_after_quitting_lands_on_the_same_scene(terminal, tmp_path: Path) -> None:
+    term = terminal(*STORY)
+    term.wait_for("New game")
+    term.keys("n")
+    term.wait_for("Go to the desk")
+    term.keys("2")  # fight: back in the hall, hurt
+    term.wait_for("You are hurt.")
+    term.keys("1")
+    term.wait_for("Charon waits")
+    term.keys("q")
+    term.wait_for("Quit evegame?")
+    term.keys("y")
+    term.wait_for(lambda s: not term.alive())
+    saved = json.loads((tmp_path / "data" / "saves" / "mini" / "auto.json").read_text())
+    assert saved["scene"] == "desk" and saved["turns"] == 2
+
+    term.start()  # relaunch in the same data folder
+    screen = term.wait_for("Continue")
+    assert "The Desk" in screen  # Continue names the scene it resumes
+    term.keys("c")
+    screen = term.wait_for("Charon waits")
+    assert "The Desk" in screen and "Pay for a marker" in screen
+    assert no_traceback(screen)
+
+
+def test_resizing_never_crashes_and_the_game_comes_back(terminal) -> None:
+    term = terminal(*STORY, size=(120, 40))
+    term.wait_for("New game")
+    term.keys("n")
+    term.wait_for("Go to the desk")
+    for width, height in [(30, 12), (20, 8), (100, 30), (40, 12), (12, 4), (80, 24)]:
+        term.resize(width, height)
+        if width < 30 or height < 10:
+            screen = term.wait_for("larger")
+        else:
+            screen = term.wait_for(lambda s: "Go to the desk" in s or "Go to the" in s)
+        assert term.alive() and no_traceback(screen), screen
+    term.keys("1")
+    screen = term.wait_for("Charon waits")
+    assert term.alive() and no_traceback(screen)

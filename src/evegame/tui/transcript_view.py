@@ -138,6 +138,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.blocks = blocks
         self.lines: list[Line] = []
         self._width = -1
+        self._follow_end = True  # at the latest scene until the player scrolls away from the bottom
         self._styles: dict[tuple[Kind, int], Style] = {}
 
     @property
@@ -152,17 +153,23 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.relayout()
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._width > 0:
+            self._follow_end = new_value >= self.max_scroll_y
+
     def relayout(self) -> None:
+        """Wrap the text at the view's width (when it changed); keep the bottom in view while following it."""
         width = self.scrollable_content_region.width
-        if width == self._width or width <= 0:
+        if width <= 0:
             return
-        at_end = self._width < 0 or self.scroll_y >= self.max_scroll_y
-        self._width = width
-        self.lines = layout(self.blocks, width)
-        self._styles.clear()
-        self.virtual_size = Size(width, len(self.lines))
-        if at_end:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        if width != self._width:
+            self._width = width
+            self.lines = layout(self.blocks, width)
+            self._styles.clear()
+            self.virtual_size = Size(width, len(self.lines))
+        if self._follow_end:  # opens at the latest scene
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

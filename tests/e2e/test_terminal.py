@@ -54,3 +54,21 @@ def test_resizing_never_crashes_and_the_game_comes_back(terminal) -> None:
     term.keys("1")
     screen = term.wait_for("Charon waits")
     assert term.alive() and no_traceback(screen)
+
+
+def test_a_data_folder_that_is_a_file_is_said_in_plain_words_at_start(terminal, tmp_path: Path) -> None:
+    blocker = tmp_path / "data-is-a-file"
+    blocker.write_text("not a folder")
+    term = terminal(*STORY, "--data-dir", str(blocker), size=(100, 30))
+    screen = term.wait_for("cannot be saved")
+    assert "is a file" in screen and "--data-dir" in screen and "Errno" not in screen
+    term.keys("Enter")
+    term.wait_for("New game")
+    term.keys("n")
+    term.wait_for("Go to the desk")
+    term.keys("1")
+    screen = term.wait_for("Charon waits")
+    assert "Errno" not in screen and "Cannot save" not in screen and no_traceback(screen)
+    term.keys("q")
+    screen = term.wait_for("Quit evegame?")
+    assert "will be lost" in screen.replace("\n", " ") or "lost" in screen

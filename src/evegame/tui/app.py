@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,7 +15,7 @@ from textual.theme import Theme
 
 from .. import paths
 from ..engine import Game, Story
-from ..engine.errors import ChoiceError, SaveError
+from ..engine.errors import ChoiceError, SaveError, SlotChanged
 from ..engine.saves import AUTOSAVE, SaveInfo, SaveStore
 from ..session import GameSession, PlayClock, to_markdown, transcript
 from ..userdata import Gallery, Settings
@@ -51,7 +51,7 @@ class EveGameApp(App[int]):
         self.settings = Settings.load(self.data_path)
         self.session = GameSession(story, self.data_path)
         self.watch_story = watch
-        self.saving_problem: str | None = None  # why nothing can be saved (the data folder), said once at start
+        self.saving_problem = self.session.check_data_dir()  # why nothing can be saved: said once, at start
         self.watcher: StoryWatcher | None = None
         self.title = story.title
         self.animation_level = "full" if self.settings.animations else "none"
@@ -92,6 +92,10 @@ class EveGameApp(App[int]):
 
     def on_mount(self) -> None:
         self.fit_window(self.size)
+        if self.saving_problem:
+            from .screens.dialogs import NoticeScreen
+
+            self.push_screen(NoticeScreen("Your games cannot be saved", self.saving_problem))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -138,6 +142,8 @@ class EveGameApp(App[int]):
 
     def save_settings(self) -> None:
         self.animation_level = "full" if self.settings.animations else "none"
+        if self.saving_problem:
+            return  # said at start; the settings still apply to this session
         try:
             self.settings.save(self.data_path)
         except OSError as exc:
@@ -208,16 +214,30 @@ class EveGameApp(App[int]):
             self.notify(f"Loaded {'the autosave' if slot == AUTOSAVE else f'slot {slot}'}.", title="Load")
         return True
 
-    def save_slot(self, slot: str) -> bool:
+    def save_slot(self, slot: str, *, overwrite: bool = False, then: Callable[[], object] | None = None) -> bool:
+        """Save into ``slot`` (then call ``then``); when another game wrote the slot meanwhile, ask first."""
+        from .screens.dialogs import ConfirmScreen
+
         if self.game is None:
             return False
         try:
-            self.session.save(slot)
-        except SaveError as exc:
-            self.notify(f"Cannot save: {exc}", title="Save", severity="error")
+            result = self.session.save(slot, overwrite=overwrite)
+        except SlotChanged as exc:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.save_slot(slot, overwrite=True, then=then)
+
+            self.push_screen(ConfirmScreen(f"Overwrite slot {slot}?", str(exc), yes="Overwrite", no="Cancel"), answer)
             return False
+        except SaveError as exc:
+            self.notify(f"Cannot save: {exc}", title="Save", severity="error", markup=False)
+            return False
+        self.show_problems(result.notes)
         if slot != AUTOSAVE:
             self.notify(f"Saved in slot {slot}.", title="Save")
+        if then is not None:
+            then()
         return True
 
     def autosave(self) -> None:
@@ -359,13 +379,24 @@ class EveGameApp(App[int]):
 
         if isinstance(self.screen, ConfirmScreen):
             return
-        detail = "Your game is saved automatically; Continue resumes it." if self.game else ""
+        detail = self.quit_detail()
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit(0)
 
         self.push_screen(ConfirmScreen("Quit evegame?", detail, yes="Quit", no="Stay"), answer)
+
+    def quit_detail(self) -> str:
+        """What quitting does to the game, saying only what is true."""
+        game = self.game
+        if game is None or game.is_over:
+            return ""
+        if self.saving_problem:
+            return "Nothing can be saved in this data folder: this game will be lost."
+        if self.session.unsaved:
+            return f"The last autosave failed ({self.session.unsaved}): your latest choices will be lost."
+        return "Your game is saved; Continue on the title screen resumes it here."
 
     # -- hot reload ----------------------------------------------------------------------
 

@@ -47,6 +47,36 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class NoticeScreen(ModalScreen[None]):
+    """Something the player must know before playing, said once; enter or escape goes on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Go on"),
+        Binding("enter", "close", "Go on", priority=True),
+    ]
+
+    def __init__(self, headline: str, detail: str) -> None:
+        super().__init__(classes="dialog")
+        self.headline, self.detail = headline, detail
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog-box"):
+            yield Static(self.headline, id="dialog-question", markup=False)
+            yield Static(self.detail, id="dialog-detail", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Play without saving (enter)", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class ProblemsScreen(Panel):
     """A broken edit: its ``path:line:col`` problems, while the last good story keeps running."""
 

@@ -89,5 +89,4 @@ class SlotsScreen(Panel):
         self.app.push_screen(question, lambda yes: self._save(slot) if yes else None)
 
     def _save(self, slot: str) -> None:
-        if self.eve.save_slot(slot):
-            self.dismiss(None)
+        self.eve.save_slot(slot, then=lambda: self.dismiss(None))

@@ -168,7 +168,12 @@ class TranscriptView(ScrollView, can_focus=True):
             self.lines = layout(self.blocks, width)
             self._styles.clear()
             self.virtual_size = Size(width, len(self.lines))
-        if self._follow_end:  # opens at the latest scene
+        if self._follow_end:  # opens at the latest scene (again once the new size is laid out)
+            self._to_end()
+            self.call_after_refresh(self._to_end)
+
+    def _to_end(self) -> None:
+        if self._follow_end:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def notify_style_update(self) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from .base import Panel
+from .base import Panel, apply_breakpoints
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,6 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question, self.detail, self.yes, self.no = question, detail, yes, no
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
         with Vertical(id="dialog-box"):
             yield Static(self.question, id="dialog-question", markup=False)
             if self.detail:
@@ -60,6 +61,7 @@ class NoticeScreen(ModalScreen[None]):
         self.headline, self.detail = headline, detail
 
     def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
         with VerticalScroll(id="dialog-box"):
             yield Static(self.headline, id="dialog-question", markup=False)
             yield Static(self.detail, id="dialog-detail", markup=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from evegame.tui.screens.dialogs import ConfirmScreen
 from evegame.tui.screens.ending import EndingScreen
 from evegame.tui.screens.play import PlayScreen
@@ -29,6 +31,14 @@ async def test_new_game_on_the_title_asks_before_replacing_the_last_game(make_ap
         assert autosave(data_dir)["turns"] == 2
         await pilot.press("n", "y")
         assert isinstance(app.screen, PlayScreen) and app.game.path == []
+        await pilot.press("1", "l")  # the game put aside is on the Load screen, and loads
+        menu = app.screen.query_one("#slots", OptionList)
+        assert [o.id for o in menu.options][:2] == ["slot-auto", "slot-auto-1"]
+        assert str(menu.get_option("slot-auto-1").prompt).startswith("Previous game 1: The Desk")
+        menu.highlighted = 1
+        await pilot.press("enter")
+        assert isinstance(app.screen, PlayScreen)
+        assert app.game.scene.id == "desk" and app.game.path == [("hall", "choice_2"), ("hall", "to_desk")]
 
 
 async def test_new_game_from_the_palette_mid_game_asks_first(make_app, data_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""The save and load screens: nine slots (and the autosave for loading), damaged files with their reason."""
+"""The save and load screens: nine slots (for loading also the autosave and the previous games), damaged files
+with their reason."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine.saves import AUTOSAVE, SLOTS, SaveInfo
+from ...engine.saves import AUTOSAVE, PREVIOUS, SLOTS, SaveInfo
 from ...session import slot_lines
 from .base import Panel
 from .dialogs import ConfirmScreen
@@ -35,7 +36,11 @@ class SlotsScreen(Panel):
 
     @property
     def slots(self) -> list[str]:
-        return SLOTS if self.mode == "save" else [AUTOSAVE, *SLOTS]
+        """Saving: slots 1-9. Loading: the autosave, the previous games kept (New game put them aside), 1-9."""
+        if self.mode == "save":
+            return SLOTS
+        kept = [slot for slot in PREVIOUS if self.eve.saves.path(slot).exists()]
+        return [AUTOSAVE, *kept, *SLOTS]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="panel-box") as box:

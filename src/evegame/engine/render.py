@@ -13,6 +13,7 @@ located error at load); rendering compiles again from the cache and never fails.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,9 @@ class TemplateError(ValueError):
         super().__init__(message)
         self.offset = offset
         self.name = name  # the undeclared variable, when that is what is wrong
+
+
+_BRACE = re.compile(r"[{}]")
 
 
 def _closing(text: str, start: int) -> int:
@@ -106,17 +110,20 @@ def compile_template(
     literal: list[str] = []
     i = 0
     while i < len(text):
+        found = _BRACE.search(text, i)
+        if found is None:  # no brace left: the rest is text
+            literal.append(text[i:])
+            break
+        if found.start() > i:
+            literal.append(text[i : found.start()])
+        i = found.start()
         ch = text[i]
-        if ch in "{}" and text.startswith(ch * 2, i):
+        if text.startswith(ch * 2, i):
             literal.append(ch)
             i += 2
             continue
         if ch == "}":
             raise TemplateError("a '}' that closes nothing (write }} for a literal brace)", base + i)
-        if ch != "{":
-            literal.append(ch)
-            i += 1
-            continue
         end = _closing(text, i)
         inner = text[i + 1 : end]
         if literal:

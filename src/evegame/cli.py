@@ -114,10 +114,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         return play_plain(story, data_dir(args.data_dir))
     from .tui import EveGameApp
 
-    # Textual reads the window size through shutil, which believes COLUMNS/LINES from the environment
-    # over the terminal: with them exported the game would never see the window resized.
-    for frozen in ("COLUMNS", "LINES"):
-        os.environ.pop(frozen, None)
+    # In a terminal, Textual reads the window size through shutil, which believes COLUMNS/LINES from the
+    # environment over the terminal: with them exported the game would never see the window resized.
+    # Under another driver (textual-serve's web driver) COLUMNS is how the browser's size arrives: keep it.
+    if not os.environ.get("TEXTUAL_DRIVER"):
+        for frozen in ("COLUMNS", "LINES"):
+            os.environ.pop(frozen, None)
     app = EveGameApp(story=story, story_dir=story_dir, data_dir=args.data_dir, watch=args.watch)
     app.run()
     return int(app.return_code or 0)

@@ -107,6 +107,9 @@ def test_a_game_in_the_browser_to_the_third_room_then_a_tab_closed_mid_game(brow
     press(page, "1")
     screen = wait_for_text(page, "The top of the house.")
     assert "Room Three" in screen and "Open the window with the brass key" in screen
+    columns = int(page.evaluate("() => window.__terminals[0].cols"))
+    footer = screen.rstrip("\n").splitlines()[-1]
+    assert len(footer.rstrip()) > columns - 3, "the game fills the browser's terminal, not 80 columns of it"
     shot = tmp_path / "evegame-in-a-browser.png"
     page.screenshot(path=str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -127,6 +127,7 @@ class TranscriptView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     TranscriptView {
         overflow-x: hidden;
+        scrollbar-gutter: stable;  /* the wrap width does not change when the scrollbar appears */
         & > .transcript--heading { text-style: bold; color: $text-primary; }
         & > .transcript--choice { text-style: italic; color: $text-accent; }
         & > .transcript--ending { text-style: bold reverse; }

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from ..engine.model import Scene, Story
+from ..engine.render import count_words
 from ..engine.validate import next_scenes
 from . import story_relative
-
-WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
-
-
-def count_words(text: str) -> int:
-    return len(WORD.findall(text))
 
 
 def scene_words(scene: Scene) -> int:

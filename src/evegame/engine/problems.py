@@ -64,8 +64,13 @@ class Problems:
 
     def display(self, file: str) -> str:
         """A path as the user typed the story folder: relative to the cwd when possible."""
-        path = Path(file)
-        try:  # the folder resolved, not the file: a link is named as itself, never as its target
-            return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(path)
+        return display_path(file)
+
+
+def display_path(file: str) -> str:
+    """A story file's path as the user typed the story folder: relative to the cwd when possible."""
+    path = Path(file)
+    try:  # the folder resolved, not the file: a link is named as itself, never as its target
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

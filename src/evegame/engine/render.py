@@ -22,6 +22,13 @@ from .conditions import Condition, ConditionError, parse_condition
 from .model import Paragraph, Scene, Value
 from .values import type_name
 
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them (contractions and hyphenated words are one)."""
+    return len(WORD.findall(text))
+
 
 def format_value(value: Value) -> str:
     if isinstance(value, bool):

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.conditions import Binary, BoolOp, Call, Lit, Node, Not, Var
+from ..engine.conditions import Binary, BoolOp, Call, Condition, Lit, Node, Not, Var
 from ..engine.effects import EFFECTS, SlotChange
 from ..engine.model import Effect
 from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE, Threshold
@@ -71,10 +71,12 @@ class Edge:
 class Analysis:
     """Slots (variables, then visit counters), their kinds, and each scene's canonical form."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, extra: tuple[tuple[int, Condition], ...] = ()) -> None:
+        """``extra``: (scene, condition) read on entering a scene beside its choices' conditions
+        (text conditions, kept exactly like choice conditions)."""
         story = table.story
         self.table = table
-        conditions = table.choice_conditions()
+        conditions = table.choice_conditions() + [c for _, c in extra]
         counters: set[str] = {s for c in conditions for s in c.scenes}
         self.variables: tuple[str, ...] = tuple(story.variables)
         self.counters: tuple[str, ...] = tuple(sorted(counters))
@@ -95,6 +97,8 @@ class Analysis:
             for m in moves:
                 if m.condition is not None:
                     self._observe(m.condition.tree, self.observed[i])
+        for i, cond in extra:
+            self._observe(cond.tree, self.observed[i])
         self.edges = [self._edge(m) for moves in table.moves for m in moves]
         self._solve(scenes, n)
 
@@ -147,7 +151,7 @@ class Analysis:
         if isinstance(node, Var):
             obs.whole.add(self.slot[node.name])
             return
-        for child in _children(node):
+        for child in children(node):
             self._observe(child, obs)
 
     def _numeric(self, node: Node, slot: int) -> bool:
@@ -450,7 +454,8 @@ def _num(value: Any) -> int:
     return int(value)  # seen() compared with true/false: True -> 1
 
 
-def _children(node: Node) -> list[Node]:
+def children(node: Node) -> list[Node]:
+    """The sub-expressions of a condition node."""
     out: list[Node] = []
     for value in vars(node).values():
         if isinstance(value, Node):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
+from ..engine.conditions import Condition
 from ..engine.gcpause import gc_paused
 from ..engine.model import Story
 from .abstraction import Analysis
@@ -35,6 +36,8 @@ from .diagnose import Diagnosis, diagnose
 from .packing import Codec
 from .sim import Move, Table
 from .status import DEAD, ENDING, ERROR, EXPANDED, OPEN, PARTIAL
+from .textcov import Catalogue
+from .textreach import Reach, TextReach
 
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
 SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
@@ -50,9 +53,10 @@ class Expander:
     dictionary lookups.
     """
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, extra: tuple[tuple[int, Condition], ...] = ()) -> None:
         self.table = table = Table(story)
-        self.analysis = Analysis(table)
+        self.extra = extra  # conditions kept beside the choices' (``Analysis``)
+        self.analysis = Analysis(table, extra)
         self.codec = Codec(self.analysis)
         self.scene_mask = self.codec.scene_mask
         self.endings = table.endings
@@ -152,9 +156,9 @@ class Expander:
 _WORKER: Expander | None = None
 
 
-def _init_worker(story: Story) -> None:
+def _init_worker(story: Story, extra: tuple[tuple[int, Condition], ...]) -> None:
     global _WORKER
-    _WORKER = Expander(story)
+    _WORKER = Expander(story, extra)
 
 
 def _expand_chunk(blob: bytes) -> tuple[bytes, array[int], bytes, dict[int, str]]:
@@ -257,6 +261,9 @@ class ExhaustiveReport:
     jobs: int = 1
     max_seconds: float | None = None
     time_bound_hit: bool = False
+    catalogue: Catalogue | None = None  # text coverage (None: not asked for)
+    text: Reach | None = None
+    scene_states: list[int] = field(default_factory=list)  # states explored per scene
 
     @property
     def bound_hit(self) -> bool:
@@ -304,16 +311,22 @@ def explore_exhaustive(
     max_depth: int = 10_000,
     jobs: int = 1,
     max_seconds: float | None = None,
+    text: bool = True,
 ) -> ExhaustiveReport:
-    """Search every reachable state (within the bounds) and report what was and was not reached."""
+    """Search every reachable state (within the bounds) and report what was and was not reached;
+    with ``text``, also which conditional text can be shown and why the rest never is (``textreach``)."""
     with gc_paused():  # millions of tuples and no cycles: collector passes would cost more than the search
-        return _explore(story, max_states, max_depth, jobs, max_seconds)
+        return _explore(story, max_states, max_depth, jobs, max_seconds, text)
 
 
-def _explore(story: Story, max_states: int, max_depth: int, jobs: int, max_seconds: float | None) -> ExhaustiveReport:
+def _explore(
+    story: Story, max_states: int, max_depth: int, jobs: int, max_seconds: float | None, text: bool
+) -> ExhaustiveReport:
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
-    ex: Any = ConcreteExpander(story) if uses_flow(story) else Expander(story)
+    flow = uses_flow(story)
+    reach = TextReach(story) if text and not flow else None  # text of call/branch stories: random only
+    ex: Any = ConcreteExpander(story) if flow else Expander(story, reach.observations if reach is not None else ())
     table = ex.table
     g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
     if ex.codec.dynamic:
@@ -327,7 +340,11 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int, max_secon
     keys, index, origin, status, succ = g.keys, g.index, g.origin, g.status, g.succ
     stride = g.stride
     workers = _workers(jobs)
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(story,)) if workers else None
+    pool = (
+        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(story, reach.observations if reach else ()))
+        if workers
+        else None
+    )
     try:
         while frontier:
             if depth >= max_depth:
@@ -390,8 +407,19 @@ def _explore(story: Story, max_states: int, max_depth: int, jobs: int, max_secon
         time_bound_hit=time_bound,
     )
     _analyse(g, report)
+    report.scene_states = _scene_states(g, len(table.ids))
+    if reach is not None:
+        report.catalogue = reach.catalogue
+        complete = not report.bound_hit and not report.errors
+        report.text = reach.judge(ex.analysis, ex.codec, g.keys, complete=complete)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _scene_states(g: _Graph, n: int) -> list[int]:
+    mask = g.scene_mask
+    counts = Counter(key & mask for key in g.keys)
+    return [counts.get(i, 0) for i in range(n)]
 
 
 def _workers(jobs: int) -> int:

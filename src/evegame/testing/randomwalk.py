@@ -20,7 +20,9 @@ from ..engine.flow import is_chance, roll
 from ..engine.model import Story
 from .concrete import FlowRules, uses_flow
 from .diagnose import Diagnosis, diagnose
+from .signature import Signature
 from .sim import Table
+from .textcov import Catalogue
 
 KINDS = ("exception", "dead_end", "step_bound")
 
@@ -60,6 +62,8 @@ class _Partial:
     problem_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     problems: list[GameProblem] = field(default_factory=list)  # the first ``keep`` of each kind
     route_lengths: list[int] = field(default_factory=list)  # scenes read, per game that reached an ending
+    route_words: list[tuple[str, int]] = field(default_factory=list)  # (ending, words read), per such game
+    text_hits: list[int] = field(default_factory=list)  # per catalogue item: times shown
 
 
 @dataclass
@@ -77,6 +81,9 @@ class RandomReport:
     problem_counts: dict[str, int]
     problems: list[GameProblem]
     route_lengths: list[int]  # scenes read (the ending included) by each game that ended, in game order
+    catalogue: Catalogue
+    text_hits: list[int]  # per catalogue item: times shown (codex: times unlocked)
+    route_words: list[tuple[str, int]]  # (ending, words of text read) by each game that ended, in game order
     games_asked: int = 0
     max_seconds: float | None = None
 
@@ -94,14 +101,23 @@ class RandomReport:
 
 
 def _run_games(
-    table: Table, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None = None
+    table: Table,
+    catalogue: Catalogue,
+    first: int,
+    count: int,
+    seed: int,
+    max_steps: int,
+    keep: int,
+    deadline: float | None = None,
 ) -> _Partial:
     """Play games ``first .. first+count-1`` (fewer if ``time.monotonic()`` passes ``deadline``):
     the hot loop of random exploration.
 
     Moves are plain tuples (evaluate, apply, goto, number); effects and scene entry are
-    the engine's own compiled functions (``Table``); scene hits are summed afterwards
-    from choice hits.
+    the engine's own compiled functions (``Table``). On entering a scene, the bits of
+    the signature its conditions read pick a memoized view (``signature``): the moves
+    available, the text shown and the words read, so conditions are evaluated once per
+    view rather than once per visit. Scene hits are summed afterwards from choice hits.
     """
     if uses_flow(table.story):
         return _run_flow_games(FlowRules(table.story), first, count, seed, max_steps, keep, deadline)
@@ -112,10 +128,12 @@ def _run_games(
         tuple((m.condition.evaluate if m.condition else None, m.apply, m.goto, m.number) for m in moves)
         for moves in table.moves
     ]
-    free = [all(m[0] is None for m in moves) for moves in all_moves]
+    sig_of = Signature(table, catalogue, all_moves, max_steps)
+    views, masks, touched, memos, new_view = sig_of.views, sig_of.masks, sig_of.touched, sig_of.memos, sig_of.view
     start, initial = table.start, table.initial_variables()
     list_vars = [k for k, v in initial.items() if isinstance(v, list)]
     total_steps = played = 0
+    first_sig = None
     for game in range(first, first + count):
         if deadline is not None and time.monotonic() > deadline:
             break
@@ -133,34 +151,48 @@ def _run_games(
             entry = entries[cur]
             if entry is not None:
                 entry(variables, visits, codex)
-            steps = 0
+            if first_sig is None:  # every game starts in the same state
+                first_sig = sig_of.initial(variables, visits)
+            sig = first_sig
+            steps = words = 0
             while True:
-                moves: Sequence[Any] = all_moves[cur]
+                key = sig & masks[cur]
+                view = views[cur].get(key)
+                if view is None:
+                    view = new_view(cur, key, variables, visits)
+                view[0] += 1
+                words += view[1]
+                moves: Sequence[Any] = view[3]
                 if not moves:
                     ending = endings[cur]
                     if ending is not None:
                         endings_hit[ending] = endings_hit.get(ending, 0) + 1
                         out.route_lengths.append(steps + 1)
+                        out.route_words.append((ending, words))
                     else:
                         kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
                     break
                 if steps >= max_steps:
                     kind, detail = "step_bound", f"no ending after {max_steps} steps"
                     break
-                if not free[cur]:
-                    moves = [m for m in moves if m[0] is None or m[0](variables, visits)]
-                    if not moves:
-                        kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
-                        break
                 move = moves[int(rand() * len(moves))]
                 trail.append(move)
-                choice_hits[move[3]] += 1
+                number = move[3]
+                choice_hits[number] += 1
                 for apply in move[1]:
                     apply(variables, codex)
                 cur = move[2]
                 entry = entries[cur]
                 if entry is not None:
                     entry(variables, visits, codex)
+                tm = touched[number]
+                if tm:
+                    old = sig & tm
+                    memo = memos[number]
+                    new = memo.get(old)
+                    if new is None:
+                        new = memo[old] = sig_of.encode(number, variables, visits)
+                    sig ^= old ^ new
                 steps += 1
         except Exception as exc:  # a story the checker passed but the rules cannot play
             kind, detail = "exception", f"{type(exc).__name__}: {exc}"
@@ -174,6 +206,10 @@ def _run_games(
     scene_hits[start] += played
     for number, hits in enumerate(choice_hits):
         scene_hits[table.goto_of[number]] += hits
+    out.text_hits = text_hits = sig_of.text_hits(len(catalogue.items))
+    for k, item in enumerate(catalogue.items):
+        if item.kind == "codex":
+            text_hits[k] = sum(scene_hits[s] for s in item.scenes) + sum(choice_hits[c] for c in item.choices)
     out.games = played
     out.steps = total_steps
     return out
@@ -236,7 +272,8 @@ def _run_flow_games(
 def _worker(
     story: Story, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None
 ) -> _Partial:
-    return _run_games(Table(story), first, count, seed, max_steps, keep, deadline)
+    table = Table(story)
+    return _run_games(table, Catalogue(table), first, count, seed, max_steps, keep, deadline)
 
 
 def explore_random(
@@ -252,11 +289,12 @@ def explore_random(
     """Play ``games`` random games (fewer when ``max_seconds`` runs out); keep the first ``keep``
     problem games of each kind."""
     table = Table(story)
+    catalogue = Catalogue(table)
     began = time.perf_counter()
     deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))
     if jobs == 1:
-        parts = [_run_games(table, 0, games, seed, max_steps, keep, deadline)]
+        parts = [_run_games(table, catalogue, 0, games, seed, max_steps, keep, deadline)]
     else:
         bounds = [games * j // jobs for j in range(jobs + 1)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -294,6 +332,9 @@ def explore_random(
         counts,
         problems,
         [n for p in parts for n in p.route_lengths],
+        catalogue,
+        [sum(p.text_hits[k] for p in parts) for k in range(len(catalogue.items))],
+        [r for p in parts for r in p.route_words],
         games_asked=games,
         max_seconds=max_seconds,
     )

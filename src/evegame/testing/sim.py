@@ -93,5 +93,8 @@ def _effects(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:
 
 
 def tracked_visits(story: Story) -> set[str]:
-    """The scenes whose visit counts some choice condition reads (seen()/visits())."""
-    return {s for scene in story.scenes.values() for c in scene.choices if c.condition for s in c.condition.scenes}
+    """Scenes whose visits a condition reads (seen()/visits()): of a choice, a paragraph or an achievement."""
+    conditions = [c.condition for scene in story.scenes.values() for c in scene.choices]
+    conditions += [p.condition for scene in story.scenes.values() for p in scene.paragraphs]
+    conditions += [a.condition for a in story.achievements]
+    return {s for c in conditions if c is not None for s in c.scenes}

@@ -1,0 +1,310 @@
+"""Which conditional text the exhaustive search can show, and why the rest never shows.
+
+A text item (``textcov``) is shown when its scene is entered in a state where its
+conditions hold. The search's abstract states keep only what choice conditions can
+read, so they cannot answer that by themselves; keeping what *every* text condition
+reads too would multiply the states. So:
+
+1. a quick seeded random pass (``PREPASS_GAMES`` games) shows most items: each game
+   is a real play, so an item it shows is shown;
+2. the conditions of the items it never shows are handed to the search's abstraction
+   as if choices read them on entering their scenes; the search then keeps exactly
+   what they read, and each such item is decided on the states of its scenes.
+
+The answer is exact either way (it does not depend on the random pass, only the
+number of states does). For an item that no state shows, the reason names the parts
+of its condition whose values never meet what it needs (``'father' is in secrets in
+every state that reaches here``), from the values the states at its scenes hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from ..engine.conditions import Binary, Call, Condition, Lit, Node, Var
+from ..engine.model import Story
+from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE
+from .abstraction import INF, INT, Analysis, children
+from .packing import Codec
+from .textcov import TextItem
+
+PREPASS_GAMES = 2000
+MAX_COMBINATIONS = 4096  # values a reason enumerates for one item; beyond, no per-part reason
+
+Atom = tuple[str, str, str]  # ("name", list, item) | ("var", variable, "") | ("visits", scene, "")
+
+
+@dataclass
+class Reach:
+    """Per catalogue item: shown or not; why an item is never shown; why no answer is given."""
+
+    shown: list[bool]
+    reasons: dict[int, str] = field(default_factory=dict)
+    undecided: dict[int, str] = field(default_factory=dict)
+
+
+class TextReach:
+    """The random pass and the observations for the search (built before it), then ``judge``."""
+
+    def __init__(self, story: Story) -> None:
+        from .randomwalk import explore_random
+
+        pre = explore_random(story, PREPASS_GAMES, seed=0)
+        self.catalogue = cat = pre.catalogue
+        self.seen = [hits > 0 for hits in pre.text_hits]
+        self.open = [k for k in cat.conditional if cat.items[k].literals and not self.seen[k]]
+        self.observations: tuple[tuple[int, Condition], ...] = tuple(
+            (s, c) for k in self.open for s in cat.items[k].scenes for c, _ in cat.items[k].literals
+        )
+
+    def judge(self, an: Analysis, codec: Codec, keys: list[int], *, complete: bool) -> Reach:
+        """Decide the open items on the explored states (``keys``); ``complete``: no bound was hit."""
+        cat = self.catalogue
+        shown = [False] * len(cat.items)
+        for k in cat.conditional:
+            shown[k] = self.seen[k] or not cat.items[k].literals
+        reach = Reach(shown)
+        if not self.open:
+            return reach
+        slots = {k: _slots(an, cat.items[k]) for k in self.open}
+        masks: dict[int, int] = {}
+        for k in self.open:
+            for s in cat.items[k].scenes:
+                for slot in slots[k]:
+                    code = codec.slots[slot]
+                    masks[s] = masks.get(s, 0) | (code.mask << code.shift)
+        met: dict[int, set[int]] = {s: set() for s in masks}
+        scene_mask = codec.scene_mask
+        for key in keys:
+            m = masks.get(key & scene_mask)
+            if m is not None:
+                met[key & scene_mask].add(key & m)
+        for k in self.open:
+            item = cat.items[k]
+            views = [(s, _values(an, codec, slots[k], bits)) for s in item.scenes if met.get(s) for bits in met[s]]
+            if any(_holds(an, item, values) for _s, values in views):
+                shown[k] = True
+                continue
+            reached = {s for s, _ in views}
+            if not reached:
+                why = "its scene is never reached" if len(item.scenes) == 1 else "no ending is reached"
+            else:
+                why = _why(an, item, views)
+            if complete:
+                reach.reasons[k] = why
+            else:
+                reach.undecided[k] = f"not shown within the search's bounds ({why})"
+        return reach
+
+
+def _slots(an: Analysis, item: TextItem) -> list[int]:
+    out = set()
+    for cond, _ in item.literals:
+        out |= {an.slot[v] for v in cond.variables} | {an.counter_slot[s] for s in cond.scenes}
+    return sorted(out)
+
+
+def _values(an: Analysis, codec: Codec, slots: list[int], bits: int) -> dict[int, Any]:
+    return {slot: codec.value(bits, slot) for slot in slots}
+
+
+def _env(an: Analysis, values: dict[int, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    variables: dict[str, Any] = {}
+    visits: dict[str, int] = {}
+    nv = len(an.variables)
+    for slot, v in values.items():
+        if slot < nv:
+            variables[an.variables[slot]] = v
+        else:
+            visits[an.counters[slot - nv]] = v
+    return variables, visits
+
+
+def _holds(an: Analysis, item: TextItem, values: dict[int, Any]) -> bool:
+    variables, visits = _env(an, values)
+    return all(bool(c.evaluate(variables, visits)) is want for c, want in item.literals)
+
+
+# --- reasons ------------------------------------------------------------------------------------
+
+
+def _why(an: Analysis, item: TextItem, views: list[tuple[int, dict[int, Any]]]) -> str:
+    """The parts of the condition whose values here never meet what it needs; else the
+    combinations met (each part can hold, never all together)."""
+    atoms = _atoms(item)
+    met = [tuple(_atom_value(an, a, values, s) for a in atoms) for s, values in views]
+    here = [{m[n] for m in met} for n in range(len(atoms))]
+    domains = [_candidates(a, item, here[n]) for n, a in enumerate(atoms)]
+    needed: list[set[Any]] = [set() for _ in atoms]
+    combos = 1
+    for d in domains:
+        combos *= len(d)
+    if combos <= MAX_COMBINATIONS:
+        for combo in product(*domains):
+            if _holds_atoms(item, atoms, combo):
+                for n, v in enumerate(combo):
+                    needed[n].add(v)
+    parts = [
+        _describe(a, here[n], needed[n], _given(an, a))
+        for n, a in enumerate(atoms)
+        if needed[n] and not any(_meets(v, w) for v in here[n] for w in needed[n])
+    ]
+    if parts:
+        return "; ".join(parts)
+    shown = sorted({" and ".join(f"{_atom_text(a)} {_show({v})}" for a, v in zip(atoms, m, strict=True)) for m in met})
+    more = f" (and {len(shown) - 4} more)" if len(shown) > 4 else ""
+    return f"each part holds in some state here, never all together; met here: {'; '.join(shown[:4])}{more}"
+
+
+def _candidates(atom: Atom, item: TextItem, here: set[Any]) -> list[Any]:
+    """Values of an atom to try: flags both ways; numbers near every constant the item compares
+    them with, and the low end of each interval met."""
+    kind = atom[0]
+    if kind == "name":
+        return [False, True]
+    sample = next(iter(here))
+    if isinstance(sample, bool):
+        return [False, True]
+    if not isinstance(sample, tuple):
+        return sorted(here, key=repr)
+    constants = {c for cond, _ in item.literals for c in _constants(cond.tree, atom)}
+    points = {p for c in constants for p in (c - 1, c, c + 1)} | {lo for lo, _ in here}
+    return sorted(p for p in points if p != -INF and (kind != "visits" or p >= 0))
+
+
+def _meets(value: Any, wanted: Any) -> bool:
+    """Whether a value met (a number: its interval) is one the condition needs."""
+    if isinstance(value, tuple) and len(value) == 2 and not isinstance(wanted, tuple):
+        return value[0] <= wanted <= value[1]
+    return bool(value == wanted)
+
+
+def _holds_atoms(item: TextItem, atoms: list[Atom], combo: tuple[Any, ...]) -> bool:
+    variables: dict[str, Any] = {}
+    visits: dict[str, int] = {}
+    for (kind, name, it), v in zip(atoms, combo, strict=True):
+        if kind == "name":
+            variables[name] = (*variables.get(name, ()), it) if v else variables.get(name, ())
+        elif kind == "visits":
+            visits[name] = v
+        else:
+            variables[name] = v
+    return all(bool(c.evaluate(variables, visits)) is want for c, want in item.literals)
+
+
+def _constants(node: Node, atom: Atom) -> list[int]:
+    kind, name, _ = atom
+    out: list[int] = []
+    if isinstance(node, Call) and kind == "visits" and node.arg == name:
+        return [0, 1]
+    if isinstance(node, Binary):
+        for a, b in ((node.left, node.right), (node.right, node.left)):
+            mine = (isinstance(a, Var) and kind == "var" and a.name == name) or (
+                isinstance(a, Call) and kind == "visits" and a.arg == name
+            )
+            if mine and isinstance(b, Lit) and isinstance(b.value, int):
+                out.append(int(b.value))
+    for child in children(node):
+        out += _constants(child, atom)
+    return out
+
+
+def _atoms(item: TextItem) -> list[Atom]:
+    found: set[Atom] = set()
+    for cond, _ in item.literals:
+        _walk(cond.tree, found)
+    return sorted(found)
+
+
+def _walk(node: Node, found: set[Atom]) -> None:
+    if (
+        isinstance(node, Binary)
+        and OPERATORS[node.op].abstract is MEMBERSHIP
+        and isinstance(node.left, Lit)
+        and isinstance(node.right, Var)
+    ):
+        found.add(("name", node.right.name, node.left.value))
+        return
+    if isinstance(node, Var):
+        found.add(("var", node.name, ""))
+        return
+    if isinstance(node, Call) and FUNCTIONS[node.func].args == (SCENE,):
+        found.add(("visits", node.arg, ""))
+        return
+    for child in children(node):
+        _walk(child, found)
+
+
+def _atom_value(an: Analysis, atom: Atom, values: dict[int, Any], scene: int) -> Any:
+    """An atom's value; numbers as the interval (low, high) their canonical value stands for."""
+    kind, name, item = atom
+    if kind == "name":
+        return item in values[an.slot[name]]
+    slot = an.slot[name] if kind == "var" else an.counter_slot[name]
+    v = values[slot]
+    if an.kind[slot] == INT:
+        cuts = sorted(c for c in an.cuts[slot][scene] if c > v)
+        _lo, hi = an.range[slot][scene] or (v, v)
+        return (v, cuts[0] - 1 if cuts else hi)
+    return v
+
+
+def _given(an: Analysis, atom: Atom) -> bool:
+    """For a list item: whether anything puts it in the list (its start, give, set)."""
+    kind, name, item = atom
+    if kind != "name":
+        return True
+    t = an.table
+    effects = [e for ms in t.moves for m in ms for e in m.effects] + [e for en in t.on_enter for e in en]
+    return item in t.story.variables[name] or any(  # type: ignore[operator]
+        e.var == name and ((e.op == "give" and e.value == item) or (e.op == "set" and item in e.value)) for e in effects
+    )
+
+
+def _describe(atom: Atom, here: set[Any], needed: set[Any], given: bool) -> str:
+    kind, name, item = atom
+    if kind == "name":
+        if needed == {True}:
+            return f"{item!r} is never in {name} here" if given else f"no effect ever puts {item!r} in {name}"
+        return f"{item!r} is in {name} in every state that reaches here"
+    if kind == "visits":
+        if here == {(0, 0)}:
+            return f"{name} is never visited before this"
+        if all(lo >= 1 for lo, _hi in here) and needed == {0}:
+            return f"{name} is always visited before this"
+        return f"visits({name}) is only {_show(here)} here"
+    if all(isinstance(v, bool) for v in here) and len(here) == 1:
+        return f"{name} is always {_show(here)} here"
+    return f"{name} is only {_show(here)} here"
+
+
+def _atom_text(atom: Atom) -> str:
+    kind, name, item = atom
+    if kind == "name":
+        return f"{item!r} in {name}"
+    return f"visits({name})" if kind == "visits" else name
+
+
+def _show(values: set[Any]) -> str:
+    """Values for a person: intervals merged (0–1, 3 or more), flags as true/false."""
+    if all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], int) for v in values):
+        runs: list[list[float]] = []
+        for lo, hi in sorted(values):
+            if runs and lo <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], hi)
+            else:
+                runs.append([lo, hi])
+        return ", ".join(
+            f"{lo:g} or more"
+            if hi == INF
+            else f"{lo:g} or less"
+            if lo == -INF
+            else f"{lo:g}"
+            if lo == hi
+            else f"{lo:g}–{hi:g}"
+            for lo, hi in runs
+        )
+    texts = sorted("true" if v is True else "false" if v is False else repr(v) for v in values)
+    return " or ".join(texts)

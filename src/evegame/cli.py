@@ -35,7 +35,8 @@ EXAMPLES = {
     "stats": """examples:
   evegame stats                    figures for the shipped story
   evegame stats mystory/ --by-file scenes, words and choices per file
-  evegame stats --format json""",
+  evegame stats --format json
+  evegame stats --agency           choices that change what happens next, and those that do not""",
     "graph": """examples:
   evegame graph > map.mmd          Mermaid flowchart of the shipped story
   evegame graph mystory/ --format dot --out map.dot && dot -Tsvg map.dot > map.svg""",
@@ -226,10 +227,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .testing.randomwalk import explore_random
 
     story = _load_clean(_story_arg(args.story))
+    if args.agency:
+        from .testing import agency
+
+        found = agency.analyse(story, games=2000 if args.games is None else args.games, seed=args.seed)
+        print(json.dumps(found.to_dict(), indent=2) if args.format == "json" else agency.format_text(found, story))
+        return 0
+    games = 500 if args.games is None else args.games
     played = None
-    if args.games > 0:  # route lengths of seeded random games, played by the random explorer
-        lengths = explore_random(story, args.games, seed=args.seed).route_lengths
-        played = stats.played_routes(lengths, args.games, args.seed)
+    if games > 0:  # route lengths of seeded random games, played by the random explorer
+        lengths = explore_random(story, games, seed=args.seed).route_lengths
+        played = stats.played_routes(lengths, games, args.seed)
     figures = stats.compute(story, played=played)
     if args.format == "json":
         print(json.dumps(figures.to_dict(), indent=2))
@@ -352,11 +360,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--by-file", action="store_true", help="also show the figures of each file")
     stats.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     stats.add_argument(
+        "--agency",
+        action="store_true",
+        help="choice agency instead: choices that change what happens next, indistinguishable siblings, "
+        "effects nothing reads, cosmetic scenes, and each ending's share of random games",
+    )
+    stats.add_argument(
         "--games",
         type=int,
-        default=500,
+        default=None,
         metavar="N",
-        help="random games played to measure routes (default: 500; 0: none)",
+        help="random games played to measure routes (default: 500; with --agency: 2000; 0: none)",
     )
     stats.add_argument("--seed", type=int, default=0, help="seed of the random games (default: 0)")
 

@@ -6,10 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..terminal import use_colour
 from .playfile import find_playthroughs
 from .runner import PlayResult, Runner
+
+if TYPE_CHECKING:
+    from ..engine.model import Story
+    from .exhaustive import ExhaustiveReport
+    from .randomwalk import RandomReport
 
 
 def _tint(text: str, code: str, colour: bool) -> str:
@@ -85,10 +91,13 @@ def explore(args: argparse.Namespace) -> int:
             story, args.random, seed=args.seed, max_steps=args.max_steps, jobs=jobs, max_seconds=args.max_seconds
         )
         if args.format == "json":
-            print(json.dumps(rep.random_json(rreport, label, args.min_coverage), indent=2, ensure_ascii=False))
+            payload = rep.random_json(rreport, label, args.min_coverage, args.min_text_coverage)
+            print(json.dumps(payload, indent=2, ensure_ascii=False))
         else:
-            print(rep.random_text(rreport, label, args.min_coverage))
-        return rep.random_summary(rreport, label, args.min_coverage)[1].exit_code
+            print(rep.random_text(rreport, label, args.min_coverage, args.min_text_coverage, args.hits))
+        if args.report:
+            _write_report(args.report, story, label, rreport)
+        return rep.random_summary(rreport, label, args.min_coverage, args.min_text_coverage)[1].exit_code
     from .exhaustive import explore_exhaustive
 
     ereport = explore_exhaustive(
@@ -106,11 +115,22 @@ def explore(args: argparse.Namespace) -> int:
             return rep.EXIT_FAIL
         notes, witness_files = done.lines(), done.to_dict()
     if args.format == "json":
-        payload = rep.exhaustive_json(ereport, label, args.min_coverage)
+        payload = rep.exhaustive_json(ereport, label, args.min_coverage, args.min_text_coverage)
         payload["witness_files"] = witness_files.get("written", [])
         if args.emit_witnesses:
             payload["witness_outcome"] = witness_files
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        print(rep.exhaustive_text(ereport, label, args.min_coverage, notes))
-    return rep.exhaustive_summary(ereport, args.min_coverage)[1].exit_code
+        print(rep.exhaustive_text(ereport, label, args.min_coverage, notes, args.min_text_coverage, args.hits))
+    if args.report:
+        _write_report(args.report, story, label, ereport)
+    return rep.exhaustive_summary(ereport, args.min_coverage, args.min_text_coverage)[1].exit_code
+
+
+def _write_report(path: str, story: Story, label: str, result: RandomReport | ExhaustiveReport) -> None:
+    """``--report``: the HTML page (``htmlreport``), its agency figures from 2,000 seeded random games."""
+    from .agency import analyse
+    from .htmlreport import render
+
+    Path(path).write_text(render(story, label, result, analyse(story)), encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)

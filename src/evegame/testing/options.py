@@ -92,3 +92,19 @@ def add_explore_options(p: argparse.ArgumentParser) -> None:
         metavar="P",
         help="fail when fewer than P%% of the scenes are reached",
     )
+    p.add_argument(
+        "--min-text-coverage",
+        type=_percent,
+        metavar="P",
+        help="fail when fewer than P%% of the conditional paragraphs, codex entries and achievements are shown",
+    )
+    p.add_argument(
+        "--hits",
+        action="store_true",
+        help="list hit counts: random, times each scene, choice and paragraph was reached; exhaustive, states per scene",
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write a self-contained HTML report: coverage, text never shown, hit counts, agency, story map",
+    )

@@ -10,6 +10,7 @@ from .exhaustive import ExhaustiveReport, Finding
 from .randomwalk import GameProblem, RandomReport
 from .runner import path_text
 from .sim import Table
+from .textcov import KIND_TITLES, KINDS, Catalogue, TextItem
 
 SHOW = 10  # items listed per section in text output
 SHOW_GAMES = 3  # problem games listed per kind in text output (JSON has more)
@@ -89,16 +90,47 @@ class Verdict:
         }
 
 
+def text_coverage(cat: Catalogue, shown: list[bool]) -> dict[str, Coverage]:
+    """Coverage of the text items, one row per kind present (paragraphs, codex, achievements)."""
+    rows = {}
+    for kind in KINDS:
+        ks = [k for k, item in enumerate(cat.items) if item.kind == kind]
+        if ks:
+            missed = [item_text(cat.items[k]) for k in ks if not shown[k]]
+            rows[KIND_TITLES[kind]] = Coverage(len(ks) - len(missed), len(ks), missed)
+    return rows
+
+
+def item_text(item: TextItem) -> str:
+    """``file:line label (if condition)``: how reports name a text item."""
+    condition = f" (if {item.condition})" if item.condition else ""
+    return f"{item.where()} {item.label}{condition}"
+
+
+def text_total(text: dict[str, Coverage]) -> Coverage:
+    return Coverage(sum(c.covered for c in text.values()), sum(c.total for c in text.values()), [])
+
+
 def verdict(
-    cov: dict[str, Coverage], problems: dict[str, int], min_coverage: float | None, stopped: str = ""
+    cov: dict[str, Coverage],
+    problems: dict[str, int],
+    min_coverage: float | None,
+    stopped: str = "",
+    text: dict[str, Coverage] | None = None,
+    min_text: float | None = None,
 ) -> Verdict:
     """Problems found fail an exploration; what was not reached fails a finished one only (a
-    stopped one may not have got there yet)."""
+    stopped one may not have got there yet). Text shown counts only with ``min_text``."""
     missed = []
     if cov["endings"].missed:
         missed.append(f"ending(s) never reached: {', '.join(cov['endings'].missed)}")
     if min_coverage is not None and cov["scenes"].percent < min_coverage:
         missed.append(f"scene coverage {cov['scenes'].percent:.1f}% is below --min-coverage {min_coverage:g}%")
+    if min_text is not None and text is not None and text_total(text).percent < min_text:
+        missed.append(
+            f"text coverage {text_total(text).percent:.1f}% is below --min-text-coverage {min_text:g}%"
+            f" ({text_total(text).total - text_total(text).covered} item(s) never shown)"
+        )
     failures = [f"{n} {what}" for what, n in problems.items() if n]
     if not stopped:
         return Verdict(failures + missed)
@@ -110,7 +142,7 @@ def _covered(cov: dict[str, Coverage]) -> str:
 
 
 def _fmt_cov(name: str, c: Coverage, missed_word: str) -> list[str]:
-    line = f"  {name:<8} {c.covered:>6}/{c.total:<6} ({c.percent:5.1f}%)"
+    line = f"  {name:<12} {c.covered:>6}/{c.total:<6} ({c.percent:5.1f}%)"
     if c.missed:
         shown = ", ".join(c.missed[:SHOW]) + (f", … ({len(c.missed) - SHOW} more)" if len(c.missed) > SHOW else "")
         line += f"  {missed_word}: {shown}"
@@ -128,8 +160,13 @@ def _short_path(path: list[tuple[str, str]], current: str, limit: int = 16) -> s
 # --- random ----------------------------------------------------------------------------
 
 
+def random_text_coverage(report: RandomReport) -> dict[str, Coverage]:
+    scenes, choices = [h > 0 for h in report.scene_hits], [h > 0 for h in report.choice_hits]
+    return text_coverage(report.catalogue, report.catalogue.shown(scenes, choices, [h > 0 for h in report.text_hits]))
+
+
 def random_summary(
-    report: RandomReport, story_label: str, min_coverage: float | None
+    report: RandomReport, story_label: str, min_coverage: float | None, min_text: float | None = None
 ) -> tuple[dict[str, Coverage], Verdict]:
     endings = set(report.endings)
     cov = coverage(report.table, [h > 0 for h in report.scene_hits], [h > 0 for h in report.choice_hits], endings)
@@ -144,11 +181,17 @@ def random_summary(
             f"stopped by --max-seconds {report.max_seconds:g} after {report.games:,} of {report.games_asked:,} "
             f"game(s); covered {_covered(cov)}"
         )
-    return cov, verdict(cov, counts, min_coverage, stopped)
+    return cov, verdict(cov, counts, min_coverage, stopped, random_text_coverage(report), min_text)
 
 
-def random_text(report: RandomReport, story_label: str, min_coverage: float | None) -> str:
-    cov, result = random_summary(report, story_label, min_coverage)
+def random_text(
+    report: RandomReport,
+    story_label: str,
+    min_coverage: float | None,
+    min_text: float | None = None,
+    hits: bool = False,
+) -> str:
+    cov, result = random_summary(report, story_label, min_coverage, min_text)
     games = f"{report.games} game(s)"
     if report.time_bound_hit:
         games = f"{report.games:,} of {report.games_asked:,} game(s) (stopped by --max-seconds {report.max_seconds:g})"
@@ -159,6 +202,8 @@ def random_text(report: RandomReport, story_label: str, min_coverage: float | No
     out += _fmt_cov("scenes", cov["scenes"], "not reached")
     out += _fmt_cov("choices", cov["choices"], "not taken")
     out += _fmt_cov("endings", cov["endings"], "not reached")
+    for name, c in random_text_coverage(report).items():
+        out += _fmt_cov(name, c, "never shown")
     if report.endings:
         out.append("  games per ending: " + ", ".join(f"{k} {v}" for k, v in report.endings.items()))
     pc = report.problem_counts
@@ -169,8 +214,46 @@ def random_text(report: RandomReport, story_label: str, min_coverage: float | No
             out += _game_problem(p, story_label, report.max_steps)
         if pc[kind] > SHOW_GAMES:
             out.append(f"  … {pc[kind] - SHOW_GAMES} more game(s) like this (see --format json)")
+    if hits:
+        out += hits_text(report)
     out.append(result.line())
     return "\n".join(out)
+
+
+def hit_counts(report: RandomReport) -> dict[str, Any]:
+    """Times each scene was entered, each choice taken and each text item shown (codex: unlocked)."""
+    table, cat = report.table, report.catalogue
+    return {
+        "scenes": dict(zip(table.ids, report.scene_hits, strict=True)),
+        "choices": {f"{s}:{c}": n for (s, c), n in zip(table.choice_ids, report.choice_hits, strict=True)},
+        "text": [
+            {"kind": item.kind, "label": item.label, "where": item.where(), "condition": item.condition, "hits": n}
+            for item, n in zip(cat.items, report.text_hits, strict=True)
+        ],
+    }
+
+
+def hits_text(report: RandomReport) -> list[str]:
+    """ChoiceScript's randomtest hit counts: each scene, then its choices and its conditional text."""
+    table, cat = report.table, report.catalogue
+    out = [f"  hits in {report.games:,} game(s) (scene, then its choices and conditional text):"]
+    by_scene: dict[int, list[int]] = {}
+    for k, item in enumerate(cat.items):
+        if item.kind == "paragraph":
+            by_scene.setdefault(item.scenes[0], []).append(k)
+    for i, sid in enumerate(table.ids):
+        out.append(f"  {report.scene_hits[i]:>9,}  {sid}")
+        for m in table.moves[i]:
+            out.append(f"  {report.choice_hits[m.number]:>9,}    choice {m.key}")
+        for k in by_scene.get(i, []):
+            item = cat.items[k]
+            out.append(
+                f"  {report.text_hits[k]:>9,}    ¶{item.label.rsplit('¶', 1)[1]} if {item.condition}  {item.where()}"
+            )
+    for k, item in enumerate(cat.items):
+        if item.kind != "paragraph":
+            out.append(f"  {report.text_hits[k]:>9,}  {item.label}")
+    return out
 
 
 def _game_problem(p: GameProblem, story_label: str, max_steps: int) -> list[str]:
@@ -197,8 +280,10 @@ def _diagnosis(d: Diagnosis | None, scene: str, indent: str) -> list[str]:
     return out
 
 
-def random_json(report: RandomReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
-    cov, result = random_summary(report, story_label, min_coverage)
+def random_json(
+    report: RandomReport, story_label: str, min_coverage: float | None, min_text: float | None = None
+) -> dict[str, Any]:
+    cov, result = random_summary(report, story_label, min_coverage, min_text)
     return {
         "mode": "random",
         "story": story_label,
@@ -211,17 +296,27 @@ def random_json(report: RandomReport, story_label: str, min_coverage: float | No
         "steps": report.steps,
         "seconds": round(report.seconds, 4),
         "steps_per_second": round(report.steps_per_second),
-        "coverage": {k: v.to_dict() for k, v in cov.items()},
+        "coverage": {k: v.to_dict() for k, v in {**cov, **random_text_coverage(report)}.items()},
         "endings": report.endings,
         "problem_counts": report.problem_counts,
         "problems": [p.to_dict() for p in report.problems],
+        "hits": hit_counts(report),
     }
 
 
 # --- exhaustive ----------------------------------------------------------------------------
 
 
-def exhaustive_summary(report: ExhaustiveReport, min_coverage: float | None) -> tuple[dict[str, Coverage], Verdict]:
+def exhaustive_text_coverage(report: ExhaustiveReport) -> dict[str, Coverage]:
+    if report.catalogue is None or report.text is None:
+        return {}
+    shown = report.catalogue.shown(report.scenes_reached, report.choices_taken, report.text.shown)
+    return text_coverage(report.catalogue, shown)
+
+
+def exhaustive_summary(
+    report: ExhaustiveReport, min_coverage: float | None, min_text: float | None = None
+) -> tuple[dict[str, Coverage], Verdict]:
     cov = coverage(report.table, report.scenes_reached, report.choices_taken, set(report.endings_reached))
     counts = {
         "state(s) raise an exception": sum(f.states for f in report.errors),
@@ -234,7 +329,7 @@ def exhaustive_summary(report: ExhaustiveReport, min_coverage: float | None) -> 
             f"stopped by {' and '.join(report.limits_hit())} after {report.states:,} states, "
             f"{report.depth:,} choices deep; covered {_covered(cov)}"
         )
-    return cov, verdict(cov, counts, min_coverage, stopped)
+    return cov, verdict(cov, counts, min_coverage, stopped, exhaustive_text_coverage(report) or None, min_text)
 
 
 def _findings(title: str, findings: list[Finding]) -> list[str]:
@@ -249,11 +344,38 @@ def _findings(title: str, findings: list[Finding]) -> list[str]:
     return out
 
 
+def never_shown(report: ExhaustiveReport) -> list[dict[str, str]]:
+    """Text no reachable state shows, each with where it is, its condition and why (then the
+    items left undecided, with why)."""
+    cat, text = report.catalogue, report.text
+    if cat is None or text is None:
+        return []
+    out = []
+    for k, why in (*text.reasons.items(), *text.undecided.items()):
+        item = cat.items[k]
+        out.append(
+            {
+                "kind": item.kind,
+                "label": item.label,
+                "where": item.where(),
+                "condition": item.condition,
+                "reason": why,
+                "decided": k in text.reasons,
+            }
+        )
+    return out
+
+
 def exhaustive_text(
-    report: ExhaustiveReport, story_label: str, min_coverage: float | None, notes: list[str] | None = None
+    report: ExhaustiveReport,
+    story_label: str,
+    min_coverage: float | None,
+    notes: list[str] | None = None,
+    min_text: float | None = None,
+    hits: bool = False,
 ) -> str:
     """The report for people; ``notes`` (e.g. what was done with witnesses) go just above the verdict."""
-    cov, result = exhaustive_summary(report, min_coverage)
+    cov, result = exhaustive_summary(report, min_coverage, min_text)
     kept = ", ".join(f"{k} ({v})" for k, v in report.abstraction.describe().items() if v != "unused") or "nothing"
     out = [
         f"Exhaustive exploration of {story_label}: {report.states:,} states, {report.edges:,} choices followed, "
@@ -263,19 +385,42 @@ def exhaustive_text(
     out += _fmt_cov("scenes", cov["scenes"], "not reached")
     out += _fmt_cov("choices", cov["choices"], "not taken")
     out += _fmt_cov("endings", cov["endings"], "not reached")
+    for name, c in exhaustive_text_coverage(report).items():
+        out += _fmt_cov(name, c, "never shown")
     out += [f"  BOUND: {limit} reached; results are partial" for limit in report.limits_hit()]
     if not report.bound_hit:
         out.append("  bounds: none hit; every reachable state was explored")
     out += _findings("dead ends", report.dead_ends)
     out += _findings("soft-locks", report.soft_locks)
     out += _findings("exceptions", report.errors)
+    out += _never_shown_text(report)
+    if hits:
+        out.append("  states per scene:")
+        out += [f"  {n:>9,}  {sid}" for sid, n in zip(report.table.ids, report.scene_states, strict=True)]
     out += [f"  {note}" for note in notes or ()]
     out.append(result.line())
     return "\n".join(out)
 
 
-def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: float | None) -> dict[str, Any]:
-    cov, result = exhaustive_summary(report, min_coverage)
+def _never_shown_text(report: ExhaustiveReport) -> list[str]:
+    items = never_shown(report)
+    if report.text is None:
+        return []
+    decided = [i for i in items if i["decided"]]
+    out = [f"  text never shown: {len(decided)} item(s) whose condition holds in no reachable state"]
+    for i in decided:
+        out.append(f"    {i['where']}: {i['label']}: if {i['condition']}")
+        out.append(f"      because {i['reason']}")
+    for i in items:
+        if not i["decided"]:
+            out.append(f"    undecided: {i['where']}: {i['label']}: if {i['condition']}: {i['reason']}")
+    return out
+
+
+def exhaustive_json(
+    report: ExhaustiveReport, story_label: str, min_coverage: float | None, min_text: float | None = None
+) -> dict[str, Any]:
+    cov, result = exhaustive_summary(report, min_coverage, min_text)
     return {
         "mode": "exhaustive",
         "story": story_label,
@@ -294,7 +439,9 @@ def exhaustive_json(report: ExhaustiveReport, story_label: str, min_coverage: fl
             "depth_bound_hit": report.depth_bound_hit,
             "time_bound_hit": report.time_bound_hit,
         },
-        "coverage": {k: v.to_dict() for k, v in cov.items()},
+        "coverage": {k: v.to_dict() for k, v in {**cov, **exhaustive_text_coverage(report)}.items()},
+        "text_never_shown": never_shown(report),
+        "states_per_scene": dict(zip(report.table.ids, report.scene_states, strict=True)),
         "endings": report.endings_reached,
         "dead_ends": [f.to_dict() for f in report.dead_ends],
         "soft_locks": [f.to_dict() for f in report.soft_locks],

@@ -94,7 +94,7 @@ def test_explore_cli_exhaustive_exit_1_with_each_fault(make_story) -> None:
     assert "dead ends: 1 state(s) in 1 scene(s)" in out and "in 'pit'" in out
     assert "shortest path: a --down--> pit" in out
     assert "soft-locks: 2 state(s) in 2 scene(s)" in out and "in 'trap'" in out
-    assert "endings       1/2      ( 50.0%)  not reached: secret" in out
+    assert "endings           1/2      ( 50.0%)  not reached: secret" in out
     assert out.rstrip().splitlines()[-1].startswith("FAIL: 1 dead end(s)")
     data = json.loads(run("explore", str(root), "--exhaustive", "--format", "json").stdout)
     assert [d["scene"] for d in data["dead_ends"]] == ["pit"]

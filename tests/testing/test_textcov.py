@@ -39,12 +39,22 @@ def test_exhaustive_names_each_paragraph_no_state_shows_with_where_and_why() -> 
     cat, text = report.catalogue, report.text
     assert cat is not None and text is not None
     never = {cat.items[k].label: (cat.items[k].where(), why) for k, why in text.reasons.items()}
-    assert set(never) == {"gate ¶2", "yard ¶3", "yard ¶4", "achievement owed"}
+    assert set(never) == {"gate ¶2", "yard ¶3", "yard ¶4", "hall ¶4 {if 'director' in owes:}", "achievement owed"}
     assert never["gate ¶2"] == ("tests/stories/textcov/scenes.yaml:5", "wounds is only 0 here")
     assert never["yard ¶3"][1] == "no effect ever puts 'director' in owes"
     assert "never all together" in never["yard ¶4"][1]
     shown = cat.shown(report.scenes_reached, report.choices_taken, text.shown)
-    assert labels(report, shown) == {"yard ¶2", "hall ¶1", "achievement unhurt", "codex gate_note"}
+    assert labels(report, shown) == {
+        "yard ¶2",
+        "hall ¶1",
+        "hall ¶3",
+        "hall ¶3 else",  # paragraph else
+        "hall ¶4 {if wounds >= 1:}",  # both branches of an inline alternative
+        "hall ¶4 {if wounds >= 1:|}",
+        "hall:choice_1 {if wounds >= 1:}",  # in a choice's text
+        "achievement unhurt",
+        "codex gate_note",
+    }
 
 
 def test_random_and_exhaustive_agree_on_what_is_shown() -> None:
@@ -118,7 +128,7 @@ def test_hits_in_text_and_json() -> None:
 def test_min_text_coverage_fails_the_run_and_min_coverage_ignores_text() -> None:
     scenes_only = run("explore", str(TEXTCOV), "--exhaustive", "--min-coverage", "100")
     assert scenes_only.returncode == 0, scenes_only.stdout
-    assert "text never shown: 4 item(s)" in scenes_only.stdout
+    assert "text never shown: 5 item(s)" in scenes_only.stdout
     text = run("explore", str(TEXTCOV), "--exhaustive", "--min-text-coverage", "100", "--format", "json")
     payload = json.loads(text.stdout)
     assert text.returncode == 1 and not payload["ok"]

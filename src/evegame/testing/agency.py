@@ -27,7 +27,7 @@ from ..engine.conditions import Binary, Lit, Var
 from ..engine.effects import changes_variable
 from ..engine.model import Choice, Story
 from ..engine.operators import MEMBERSHIP, OPERATORS
-from ..engine.render import INTERPOLATION
+from ..engine.render import Alternative, Part, Slot, compiled
 from .abstraction import children
 
 Atom = tuple[str, str]  # (variable, list item) or (variable, "*"): what a read or an effect touches
@@ -199,19 +199,33 @@ def _reads(node: Any) -> set[Atom]:
     return out
 
 
-def _text_reads(text: str) -> set[Atom]:
-    return {(m.group(1).strip(), "*") for m in INTERPOLATION.finditer(text) if m.group(1) is not None}
+def _text_reads(text: str | None, story: Story) -> set[Atom]:
+    """What a text reads: its ``{name}``s, and the conditions of its ``{if ...}`` alternatives."""
+    out: set[Atom] = set()
+
+    def walk(parts: tuple[Part, ...]) -> None:
+        for part in parts:
+            if isinstance(part, Slot):
+                out.add((part.name, "*"))
+            elif isinstance(part, Alternative):
+                out.update(_reads(part.condition.tree))
+                walk(part.then)
+                walk(part.otherwise)
+
+    if text and "{" in text:
+        walk(compiled(text, story.variables))
+    return out
 
 
 def _scene_reads(story: Story, sid: str) -> set[Atom]:
     scene = story.scenes[sid]
-    out = _text_reads(scene.title)
+    out = _text_reads(scene.title, story)
     for p in scene.paragraphs:
-        out |= _text_reads(p.text)
+        out |= _text_reads(p.text, story) | _text_reads(p.otherwise, story)
         if p.condition is not None:
             out |= _reads(p.condition.tree)
     for c in scene.choices:
-        out |= _text_reads(c.text)
+        out |= _text_reads(c.text, story)
         if c.condition is not None:
             out |= _reads(c.condition.tree)
     return out

@@ -1,10 +1,14 @@
 """Text coverage: every piece of text a player may or may not be shown, and where it is written.
 
-The catalogue lists each conditional paragraph, each codex entry and each
-achievement of a story (the text that a scene and choice coverage cannot see),
-with its source location and what must hold for a player to see it:
+The catalogue lists each conditional paragraph, each paragraph's ``else``, each
+branch of an inline alternative ``{if COND: a|b}`` (in scene titles, paragraphs and
+choice texts), each codex entry and each achievement of a story (the text that scene
+and choice coverage cannot see), with its source location and what must hold for a
+player to see it:
 
-* a conditional paragraph: its scene, entered in a state where its condition holds;
+* a conditional paragraph (its ``else``): its scene, entered in a state where its
+  condition holds (does not); an inline branch: the same, with the conditions of the
+  paragraph or choice around it;
 * an achievement: an ending scene, reached in a state where its condition holds;
 * a codex entry: a choice or a scene entry that unlocks it.
 
@@ -21,12 +25,19 @@ from typing import Any
 from ..engine.conditions import Condition
 from ..engine.model import SourceLoc, Story
 from ..engine.problems import display_path
-from ..engine.render import count_words
+from ..engine.render import Alternative, Part, Slot, compiled, count_words
 from ..engine.yamlsource import locate
 from .sim import Table
 
-KINDS = ("paragraph", "codex", "achievement")
-KIND_TITLES = {"paragraph": "paragraphs", "codex": "codex", "achievement": "achievements"}
+KINDS = ("paragraph", "else", "inline", "codex", "achievement")
+KIND_TITLES = {
+    "paragraph": "paragraphs",
+    "else": "else",
+    "inline": "inline",
+    "codex": "codex",
+    "achievement": "achievements",
+}
+Literals = tuple[tuple[Condition, bool], ...]
 Probe = tuple[Callable[[Mapping[str, Any], Mapping[str, int]], Any], tuple[int, ...], tuple[int, ...]]
 
 
@@ -66,12 +77,24 @@ class Catalogue:
         for i, sid in enumerate(table.ids):
             scene = story.scenes[sid]
             list_form = len(scene.paragraphs) != 1 or scene.paragraphs[0].condition is not None
+            if scene.title:
+                self._inline(story, f"{sid} title", i, (), scene.loc.child("title"), scene.title)
             for n, para in enumerate(scene.paragraphs):
-                if para.condition is None:
-                    continue
                 loc = scene.loc.child("text", n) if list_form else scene.loc.child("text")
-                literals = ((para.condition, True),)
-                self._add("paragraph", f"{sid} ¶{n + 1}", (i,), literals, loc, para.text, words=count_words(para.text))
+                label = f"{sid} ¶{n + 1}"
+                if para.condition is None:
+                    self._inline(story, label, i, (), loc, para.text)
+                    continue
+                shown, hidden = ((para.condition, True),), ((para.condition, False),)
+                self._add("paragraph", label, (i,), shown, loc, para.text, words=count_words(para.text))
+                self._inline(story, label, i, shown, loc, para.text)
+                if para.otherwise is not None:
+                    words = count_words(para.otherwise)
+                    self._add("else", f"{label} else", (i,), hidden, loc, para.otherwise, words=words)
+                    self._inline(story, f"{label} else", i, hidden, loc, para.otherwise)
+            for c in scene.choices if scene.ending is None else ():
+                offered = ((c.condition, True),) if c.condition is not None else ()
+                self._inline(story, f"{sid}:{c.key}", i, offered, c.loc.child("text"), c.text)
         self._codex(story)
         endings = tuple(i for i, name in enumerate(table.endings) if name is not None)
         for a in story.achievements:
@@ -98,6 +121,24 @@ class Catalogue:
         if len(excerpt) > 72:
             excerpt = excerpt[:71].rstrip() + "…"
         self.items.append(TextItem(kind, label, scenes, literals, loc, excerpt, choices, words))
+
+    def _inline(self, story: Story, label: str, scene: int, context: Literals, loc: SourceLoc, text: str) -> None:
+        """Both branches of each ``{if COND: a|b}`` in a text (the second when it has any text)."""
+        if "{" not in text:
+            return
+        self._alternatives(compiled(text, story.variables), label, scene, context, loc)
+
+    def _alternatives(self, parts: tuple[Part, ...], label: str, scene: int, context: Literals, loc: SourceLoc) -> None:
+        for part in parts:
+            if not isinstance(part, Alternative):
+                continue
+            cond = part.condition
+            then, otherwise = (*context, (cond, True)), (*context, (cond, False))
+            self._add("inline", f"{label} {{if {cond.source}:}}", (scene,), then, loc, _plain(part.then))
+            self._alternatives(part.then, label, scene, then, loc)
+            if part.otherwise:
+                self._add("inline", f"{label} {{if {cond.source}:|}}", (scene,), otherwise, loc, _plain(part.otherwise))
+                self._alternatives(part.otherwise, label, scene, otherwise, loc)
 
     def _codex(self, story: Story) -> None:
         table = self.table
@@ -172,6 +213,11 @@ class Catalogue:
             else:
                 out.append(evaluated[k])
         return out
+
+
+def _plain(parts: tuple[Part, ...]) -> str:
+    """A branch's text for an excerpt (variables as {name}, nested alternatives as …)."""
+    return "".join(p if isinstance(p, str) else f"{{{p.name}}}" if isinstance(p, Slot) else "…" for p in parts)
 
 
 def _conjunction(

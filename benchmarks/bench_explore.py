@@ -14,6 +14,9 @@ exploration crawl (63 tests ``'xK' in items`` joined by ``or``, over a 50-item l
 The generated story's state space is far larger than any real story's; its exhaustive
 run stops at 300,000 states and shows the rate only.
 
+``text cost`` runs each explorer on the story with text coverage off and on, in turn,
+and prints the ratio of their median CPU times (target: at most 1.5x).
+
 Targets (one core): random exploration >= 50,000 steps/s; exhaustive exploration of
 the shipped story < 30 s. Figures vary with machine load: run on an idle machine.
 """
@@ -23,9 +26,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import resource
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from evegame.engine import load_story
@@ -49,6 +54,33 @@ def load(path: Path) -> Story | None:
     if result.story is None:
         print(f"  {path}: cannot be loaded ({len(result.errors)} error(s)); skipped")
     return result.story
+
+
+def bench_text_cost(story: Story, games: int, repeat: int, exhaustive: bool) -> None:
+    """Text coverage on and off, run in turn (off, on, off, on, ...), CPU time of each: the cost
+    of text coverage (target: at most 1.5x) as the median ratio."""
+
+    def cpu(run: Callable[[], object]) -> float:
+        began = time.process_time()
+        run()
+        return time.process_time() - began
+
+    sides: dict[str, list[tuple[float, float]]] = {"random": []}
+    if exhaustive:
+        sides["exhaustive"] = []
+    for _ in range(repeat):
+        for text in (False, True):
+            sides["random"].append((text, cpu(lambda t=text: explore_random(story, games, seed=0, text=t))))
+            if exhaustive:
+                sides["exhaustive"].append((text, cpu(lambda t=text: explore_exhaustive(story, text=t))))
+    for name, runs in sides.items():
+        off = statistics.median(s for t, s in runs if not t)
+        on = statistics.median(s for t, s in runs if t)
+        verdict = "meets" if on <= 1.5 * off else "MISSES"
+        print(
+            f"  text cost, {name}: {off:.2f} s without, {on:.2f} s with text coverage (CPU, median of {repeat}, "
+            f"in turn) = {on / off:.2f}x; {verdict} the 1.5x target"
+        )
 
 
 def bench_random(story: Story, games: int, repeat: int) -> None:
@@ -123,6 +155,7 @@ def main() -> None:
         bench_random(story, args.games, args.repeat)
         if not args.skip_exhaustive:
             bench_exhaustive(story, args.jobs, target=True)
+        bench_text_cost(story, args.games, args.repeat, not args.skip_exhaustive)
     if args.generated:
         with tempfile.TemporaryDirectory() as tmp:
             root = generated_story(args.generated, Path(tmp) / "story")

@@ -270,10 +270,10 @@ def _run_flow_games(
 
 
 def _worker(
-    story: Story, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None
+    story: Story, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None, text: bool
 ) -> _Partial:
     table = Table(story)
-    return _run_games(table, Catalogue(table), first, count, seed, max_steps, keep, deadline)
+    return _run_games(table, Catalogue(table, text=text), first, count, seed, max_steps, keep, deadline)
 
 
 def explore_random(
@@ -285,11 +285,12 @@ def explore_random(
     jobs: int = 1,
     keep: int = 20,
     max_seconds: float | None = None,
+    text: bool = True,
 ) -> RandomReport:
     """Play ``games`` random games (fewer when ``max_seconds`` runs out); keep the first ``keep``
-    problem games of each kind."""
+    problem games of each kind. ``text``: count the conditional text shown (``textcov``)."""
     table = Table(story)
-    catalogue = Catalogue(table)
+    catalogue = Catalogue(table, text=text)
     began = time.perf_counter()
     deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))
@@ -299,7 +300,7 @@ def explore_random(
         bounds = [games * j // jobs for j in range(jobs + 1)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
-                pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep, deadline)
+                pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep, deadline, text)
                 for j in range(jobs)
             ]
             parts = [f.result() for f in futures]

@@ -70,11 +70,12 @@ class TextItem:
 class Catalogue:
     """The text items of a story over an explorer's ``Table`` (scene and choice indexes)."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, *, text: bool = True) -> None:
+        """``text=False``: codex entries only (no condition to evaluate: the explorers' old cost)."""
         story = table.story
         self.table = table
         self.items: list[TextItem] = []
-        for i, sid in enumerate(table.ids):
+        for i, sid in enumerate(table.ids if text else ()):
             scene = story.scenes[sid]
             list_form = len(scene.paragraphs) != 1 or scene.paragraphs[0].condition is not None
             if scene.title:
@@ -97,7 +98,7 @@ class Catalogue:
                 self._inline(story, f"{sid}:{c.key}", i, offered, c.loc.child("text"), c.text)
         self._codex(story)
         endings = tuple(i for i, name in enumerate(table.endings) if name is not None)
-        for a in story.achievements:
+        for a in story.achievements if text else ():
             literals = ((a.condition, True),) if a.condition is not None else ()
             self._add("achievement", f"achievement {a.id}", endings, literals, a.loc, a.title)
         self.by_scene: list[list[int]] = [[] for _ in table.ids]

@@ -207,9 +207,9 @@ def _run_games(
     for number, hits in enumerate(choice_hits):
         scene_hits[table.goto_of[number]] += hits
     out.text_hits = text_hits = sig_of.text_hits(len(catalogue.items))
-    for k, item in enumerate(catalogue.items):
+    for n, item in enumerate(catalogue.items):
         if item.kind == "codex":
-            text_hits[k] = sum(scene_hits[s] for s in item.scenes) + sum(choice_hits[c] for c in item.choices)
+            text_hits[n] = sum(scene_hits[i] for i in item.scenes) + sum(choice_hits[c] for c in item.choices)
     out.games = played
     out.steps = total_steps
     return out

@@ -344,13 +344,13 @@ def _findings(title: str, findings: list[Finding]) -> list[str]:
     return out
 
 
-def never_shown(report: ExhaustiveReport) -> list[dict[str, str]]:
+def never_shown(report: ExhaustiveReport) -> list[dict[str, Any]]:
     """Text no reachable state shows, each with where it is, its condition and why (then the
     items left undecided, with why)."""
     cat, text = report.catalogue, report.text
     if cat is None or text is None:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for k, why in (*text.reasons.items(), *text.undecided.items()):
         item = cat.items[k]
         out.append(

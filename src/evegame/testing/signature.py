@@ -83,6 +83,7 @@ class Signature:
 
     def _code(self, i: int, variables: dict[str, Any], visits: dict[str, int]) -> int:
         is_visit, name = self.fields[i]
+        value: Any
         if is_visit:
             value = visits.get(name, 0)
             cap = self.caps.get(name)

@@ -206,10 +206,7 @@ def _run_games(
     scene_hits[start] += played
     for number, hits in enumerate(choice_hits):
         scene_hits[table.goto_of[number]] += hits
-    out.text_hits = text_hits = sig_of.text_hits(len(catalogue.items))
-    for n, item in enumerate(catalogue.items):
-        if item.kind == "codex":
-            text_hits[n] = sum(scene_hits[i] for i in item.scenes) + sum(choice_hits[c] for c in item.choices)
+    out.text_hits = sig_of.text_hits(len(catalogue.items))
     out.games = played
     out.steps = total_steps
     return out
@@ -290,7 +287,7 @@ def explore_random(
     """Play ``games`` random games (fewer when ``max_seconds`` runs out); keep the first ``keep``
     problem games of each kind. ``text``: count the conditional text shown (``textcov``)."""
     table = Table(story)
-    catalogue = Catalogue(table, text=text)
+    catalogue = Catalogue(table, text=text and not uses_flow(story))  # call/branch stories: codex only
     began = time.perf_counter()
     deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))
@@ -334,8 +331,18 @@ def explore_random(
         problems,
         [n for p in parts for n in p.route_lengths],
         catalogue,
-        [sum(p.text_hits[k] for p in parts) for k in range(len(catalogue.items))],
+        _text_hits(catalogue, parts, scene_hits, choice_hits),
         [r for p in parts for r in p.route_words],
         games_asked=games,
         max_seconds=max_seconds,
     )
+
+
+def _text_hits(catalogue: Catalogue, parts: list[_Partial], scenes: list[int], choices: list[int]) -> list[int]:
+    """Times each item was shown: conditional text from the games' tallies, codex entries from
+    the scenes entered and choices taken that unlock them."""
+    hits = [sum(p.text_hits[k] for p in parts if p.text_hits) for k in range(len(catalogue.items))]
+    for k, item in enumerate(catalogue.items):
+        if item.kind == "codex":
+            hits[k] = sum(scenes[i] for i in item.scenes) + sum(choices[c] for c in item.choices)
+    return hits

@@ -34,8 +34,17 @@ def _choice_if(condition: str) -> str:
         ("!!float abc", "'abc' is not a decimal number"),  # ValueError
         ("!!bool maybe", "'maybe' is not true or false"),  # KeyError
         ("!!timestamp 2020-13-45", "'2020-13-45' is not a date"),  # ValueError: month must be in 1..12
+        ("!!timestamp 2020-01-01 (x)", "'2020-01-01 (x)' is not a date"),  # AttributeError: PyYAML's regex fails
     ],
-    ids=["5000-digit-int", "huge-hex-int", "bad-int-tag", "bad-float-tag", "bad-bool-tag", "bad-timestamp"],
+    ids=[
+        "5000-digit-int",
+        "huge-hex-int",
+        "bad-int-tag",
+        "bad-float-tag",
+        "bad-bool-tag",
+        "bad-timestamp",
+        "timestamp-not-matched",
+    ],
 )
 def test_values_yaml_cannot_build_are_located_errors(tmp_path: Path, value: str, message: str) -> None:
     problems = _load(tmp_path, f"  - id: a\n    title: {value}\n    text: t\n    ending: e\n")

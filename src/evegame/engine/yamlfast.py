@@ -141,7 +141,8 @@ class FastLoader(SafeBase):  # type: ignore[misc]
             return mapping
         try:
             value = self.construct_object(node, deep=True)
-        except (ValueError, TypeError, KeyError, OverflowError, IndexError) as exc:
+        except (ValueError, TypeError, KeyError, OverflowError, IndexError, AttributeError) as exc:
+            # AttributeError: PyYAML's timestamp constructor when its own pattern does not match the value
             raise _bad_value(node, exc) from None
         if type(value) is int and not -MAX_INT < value < MAX_INT:
             raise _bad_value(node, OverflowError("too large"))

@@ -12,6 +12,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "stories" / "mini"
 SHIPPED = ROOT / "story"
+# Two scenes, a choice between them and an ending: the smallest valid scenes file.
+TWO_SCENES = """\
+scenes:
+  - id: a
+    text: Start.
+    choices:
+      - text: Go
+        goto: b
+  - id: b
+    text: End.
+    ending: done
+"""
 
 
 def play(data_dir: Path, lines: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,18 +7,7 @@ from pathlib import Path
 import pytest
 
 from evegame.engine import load_story
-
-GOOD_SCENES = """\
-scenes:
-  - id: a
-    text: Start.
-    choices:
-      - text: Go
-        goto: b
-  - id: b
-    text: End.
-    ending: done
-"""
+from helpers import TWO_SCENES as GOOD_SCENES
 
 
 def problems(root: Path, **kwargs) -> list[tuple[str, int, str]]:

@@ -10,18 +10,7 @@ import pytest
 from evegame.cli import main
 from evegame.engine import load_story
 from evegame.engine.conditions import ConditionError, parse_condition
-
-SCENES = """\
-scenes:
-  - id: a
-    text: Start.
-    choices:
-      - text: Go
-        goto: b
-  - id: b
-    text: End.
-    ending: done
-"""
+from helpers import TWO_SCENES as SCENES
 
 
 def check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

@@ -7,18 +7,8 @@ from pathlib import Path
 import pytest
 
 from evegame.engine import load_story
+from helpers import TWO_SCENES as SCENES
 
-SCENES = """\
-scenes:
-  - id: a
-    text: Start.
-    choices:
-      - text: Go
-        goto: b
-  - id: b
-    text: End.
-    ending: done
-"""
 BARE = "story:\n  title: T\n  start: a\n"
 OTHER_END = "  - id: c\n    text: Other end.\n    ending: other\n"
 

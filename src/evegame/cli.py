@@ -36,7 +36,8 @@ EXAMPLES = {
   evegame stats                    figures for the shipped story
   evegame stats mystory/ --by-file scenes, words and choices per file
   evegame stats --format json
-  evegame stats --agency           choices that change what happens next, and those that do not""",
+  evegame stats --agency           choices that change what happens next, and those that do not
+  evegame stats --shape --from warden_hall   words per route and act, and from a scene to the end""",
     "graph": """examples:
   evegame graph > map.mmd          Mermaid flowchart of the shipped story
   evegame graph mystory/ --format dot --out map.dot && dot -Tsvg map.dot > map.svg""",
@@ -233,6 +234,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
         found = agency.analyse(story, games=2000 if args.games is None else args.games, seed=args.seed)
         print(json.dumps(found.to_dict(), indent=2) if args.format == "json" else agency.format_text(found, story))
         return 0
+    if args.shape or args.from_scenes:
+        from .authoring import shape
+
+        try:
+            measured = shape.measure(
+                story, games=500 if args.games is None else args.games, seed=args.seed, from_scenes=args.from_scenes
+            )
+        except KeyError as err:
+            print(f"evegame stats: --from: {err.args[0]}", file=sys.stderr)
+            return 2
+        print(json.dumps(measured.to_dict(), indent=2) if args.format == "json" else shape.format_text(measured, story))
+        return 0
     games = 500 if args.games is None else args.games
     played = None
     if games > 0:  # route lengths of seeded random games, played by the random explorer
@@ -364,6 +377,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="choice agency instead: choices that change what happens next, indistinguishable siblings, "
         "effects nothing reads, cosmetic scenes, and each ending's share of random games",
+    )
+    stats.add_argument(
+        "--shape",
+        action="store_true",
+        help="the story's shape as played instead: words read on a route, each part's (top folder's) share, "
+        "scene lengths as shown",
+    )
+    stats.add_argument(
+        "--from",
+        dest="from_scenes",
+        action="append",
+        default=[],
+        metavar="SCENE",
+        help="with --shape (implied): also the words from a game's first visit to SCENE to its ending (repeatable)",
     )
     stats.add_argument(
         "--games",

@@ -183,9 +183,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .engine import load_story
     from .paths import story_cache_dir
+    from .progress import ProgressLine
 
     story_dir = _story_arg(args.story)
-    result = load_story(story_dir, lenient=args.lenient, cache_dir=story_cache_dir(not args.no_cache))
+    with ProgressLine("check", "files") as line:
+
+        def reading(done: int, files: int) -> None:
+            line.total = files
+            line.update(done)
+
+        result = load_story(
+            story_dir, lenient=args.lenient, cache_dir=story_cache_dir(not args.no_cache), progress=reading
+        )
     problems = result.problems
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     if args.format == "json":
@@ -236,11 +245,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     if args.shape or args.from_scenes:
         from .authoring import shape
+        from .progress import ProgressLine
 
+        games = 500 if args.games is None else args.games
         try:
-            measured = shape.measure(
-                story, games=500 if args.games is None else args.games, seed=args.seed, from_scenes=args.from_scenes
-            )
+            with ProgressLine("stats", "games", total=games) as line:
+                measured = shape.measure(
+                    story, games=games, seed=args.seed, from_scenes=args.from_scenes, progress=line.update
+                )
         except KeyError as err:
             print(f"evegame stats: --from: {err.args[0]}", file=sys.stderr)
             return 2

@@ -13,7 +13,7 @@ on the games that reach it), and do scene lengths vary with the beat.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -82,9 +82,16 @@ def part_of(story: Story, file: str) -> str:
 
 
 def measure(
-    story: Story, *, games: int = 500, seed: int = 0, from_scenes: Sequence[str] = (), max_steps: int = 2000
+    story: Story,
+    *,
+    games: int = 500,
+    seed: int = 0,
+    from_scenes: Sequence[str] = (),
+    max_steps: int = 2000,
+    progress: Callable[[int], None] | None = None,
 ) -> Shape:
-    """Play ``games`` seeded random games (game ``i`` uses seed ``seed + i``) and measure them."""
+    """Play ``games`` seeded random games (game ``i`` uses seed ``seed + i``) and measure them;
+    ``progress(games played)`` after each."""
     unknown = [s for s in from_scenes if s not in story.scenes]
     if unknown:
         raise KeyError(f"no scene named {', '.join(map(repr, unknown))}")
@@ -96,6 +103,8 @@ def measure(
     tails: dict[str, list[int]] = {s: [] for s in from_scenes}
     seen: dict[str, list[int]] = {}
     for game_no in range(games):
+        if progress is not None:
+            progress(game_no)
         read = _play(story, seed + game_no, max_steps)
         if read is None:
             continue

@@ -124,7 +124,13 @@ def read_story(root: str | Path, *, cache_dir: str | Path | None = None) -> Stor
     return result.story
 
 
-def load_story(root: str | Path, *, lenient: bool = False, cache_dir: str | Path | None = None) -> LoadResult:
+def load_story(
+    root: str | Path,
+    *,
+    lenient: bool = False,
+    cache_dir: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
     """Load and validate the story folder ``root``; collect every problem.
 
     ``lenient`` turns unreachable scenes and endings into warnings. With ``cache_dir`` a clean
@@ -132,12 +138,15 @@ def load_story(root: str | Path, *, lenient: bool = False, cache_dir: str | Path
     unchanged; without, nothing is written anywhere. (The CLI and the TUI pass the user's
     cache folder, ``paths.story_cache_dir()``.) The garbage collector is paused while the
     story's objects are built (none of them is garbage) and left as it was found.
+    ``progress(files read, files)`` is called as each file of a fresh load is parsed.
     """
     with gc_paused():
-        return _load_story(Path(root), lenient, Path(cache_dir) if cache_dir is not None else None)
+        return _load_story(Path(root), lenient, Path(cache_dir) if cache_dir is not None else None, progress)
 
 
-def _load_story(root: Path, lenient: bool, cache_dir: Path | None) -> LoadResult:
+def _load_story(
+    root: Path, lenient: bool, cache_dir: Path | None, progress: Callable[[int, int], None] | None = None
+) -> LoadResult:
     key = ""
     use_cache = cache_dir is not None
     if root.is_dir():
@@ -153,7 +162,7 @@ def _load_story(root: Path, lenient: bool, cache_dir: Path | None) -> LoadResult
             cached = cache.load(cache_dir, key, fallback=lambda: _fresh_scenes(root, lenient))
             if cached is not None:
                 return LoadResult(cached, [])
-    builder = _Builder(root)
+    builder = _Builder(root, progress=progress)
     story = builder.build(lenient=lenient)
     problems = builder.problems.resolve()
     if any(p.severity == "error" for p in problems):
@@ -208,6 +217,7 @@ class _Builder:
     _tested: dict[tuple[str, str], SourceLoc] = field(default_factory=dict)
     _shown: set[str] = field(default_factory=set)
     bounds: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None  # (files read, files)
 
     def __post_init__(self) -> None:
         self.problems = Problems(self.root)
@@ -227,7 +237,9 @@ class _Builder:
             self.problems.error(root_loc, "no story files here (*.yaml or *.yml)")
             return [], "", []
         docs = []
-        for path in files:
+        for done, path in enumerate(files):
+            if self.progress is not None:
+                self.progress(done, len(files))
             name = str(path)
             loc = SourceLoc.at(name)
             if leads_outside(self.root, path):

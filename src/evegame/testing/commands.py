@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..progress import ProgressLine
 from ..terminal import use_colour
 from .playfile import find_playthroughs
 from .runner import PlayResult, Runner
@@ -87,9 +88,16 @@ def explore(args: argparse.Namespace) -> int:
             return 2
         from .randomwalk import explore_random
 
-        rreport = explore_random(
-            story, args.random, seed=args.seed, max_steps=args.max_steps, jobs=jobs, max_seconds=args.max_seconds
-        )
+        with ProgressLine("explore", "games", total=args.random) as line:
+            rreport = explore_random(
+                story,
+                args.random,
+                seed=args.seed,
+                max_steps=args.max_steps,
+                jobs=jobs,
+                max_seconds=args.max_seconds,
+                progress=line.update,
+            )
         if args.format == "json":
             payload = rep.random_json(rreport, label, args.min_coverage, args.min_text_coverage)
             print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -100,9 +108,15 @@ def explore(args: argparse.Namespace) -> int:
         return rep.random_summary(rreport, label, args.min_coverage, args.min_text_coverage)[1].exit_code
     from .exhaustive import explore_exhaustive
 
-    ereport = explore_exhaustive(
-        story, max_states=args.max_states, max_depth=args.max_depth, jobs=jobs, max_seconds=args.max_seconds
-    )
+    with ProgressLine("explore", "states") as line:
+        ereport = explore_exhaustive(
+            story,
+            max_states=args.max_states,
+            max_depth=args.max_depth,
+            jobs=jobs,
+            max_seconds=args.max_seconds,
+            progress=lambda states, depth: line.update(states, f"depth {depth}"),
+        )
     notes: list[str] = []
     witness_files: dict[str, list[str]] = {}
     if args.emit_witnesses:

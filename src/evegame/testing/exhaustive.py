@@ -21,7 +21,7 @@ import os
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
@@ -312,15 +312,23 @@ def explore_exhaustive(
     jobs: int = 1,
     max_seconds: float | None = None,
     text: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExhaustiveReport:
     """Search every reachable state (within the bounds) and report what was and was not reached;
-    with ``text``, also which conditional text can be shown and why the rest never is (``textreach``)."""
+    with ``text``, also which conditional text can be shown and why the rest never is (``textreach``).
+    ``progress(states, depth)`` is called now and then while the search runs."""
     with gc_paused():  # millions of tuples and no cycles: collector passes would cost more than the search
-        return _explore(story, max_states, max_depth, jobs, max_seconds, text)
+        return _explore(story, max_states, max_depth, jobs, max_seconds, text, progress)
 
 
 def _explore(
-    story: Story, max_states: int, max_depth: int, jobs: int, max_seconds: float | None, text: bool
+    story: Story,
+    max_states: int,
+    max_depth: int,
+    jobs: int,
+    max_seconds: float | None,
+    text: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExhaustiveReport:
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
@@ -353,9 +361,12 @@ def _explore(
             results = _expand_level(ex, pool, workers, keys[frontier.start : frontier.stop])
             first_new = len(keys)
             for i, (state, payload) in zip(frontier, results, strict=True):
-                if deadline is not None and not i & 1023 and time.perf_counter() > deadline:
-                    time_bound = True  # the rest of the frontier stays unexpanded (OPEN)
-                    break
+                if not i & 1023:
+                    if progress is not None:
+                        progress(len(keys), depth)
+                    if deadline is not None and time.perf_counter() > deadline:
+                        time_bound = True  # the rest of the frontier stays unexpanded (OPEN)
+                        break
                 status[i] = state
                 if state == EXPANDED:
                     out = []

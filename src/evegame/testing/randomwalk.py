@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,9 +109,10 @@ def _run_games(
     max_steps: int,
     keep: int,
     deadline: float | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> _Partial:
     """Play games ``first .. first+count-1`` (fewer if ``time.monotonic()`` passes ``deadline``):
-    the hot loop of random exploration.
+    the hot loop of random exploration. ``progress(games played)`` is called every 256 games.
 
     Moves are plain tuples (evaluate, apply, goto, number); effects and scene entry are
     the engine's own compiled functions (``Table``). On entering a scene, the bits of
@@ -120,7 +121,7 @@ def _run_games(
     view rather than once per visit. Scene hits are summed afterwards from choice hits.
     """
     if uses_flow(table.story):
-        return _run_flow_games(FlowRules(table.story), first, count, seed, max_steps, keep, deadline)
+        return _run_flow_games(FlowRules(table.story), first, count, seed, max_steps, keep, deadline, progress)
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     choice_hits, endings_hit = out.choice_hits, out.endings
     ids, endings, entries = table.ids, table.endings, table.entries
@@ -137,6 +138,8 @@ def _run_games(
     for game in range(first, first + count):
         if deadline is not None and time.monotonic() > deadline:
             break
+        if progress is not None and not played & 255:
+            progress(played)
         played += 1
         rand = random.Random(seed + game).random
         variables = dict(initial)
@@ -213,7 +216,14 @@ def _run_games(
 
 
 def _run_flow_games(
-    rules: FlowRules, first: int, count: int, seed: int, max_steps: int, keep: int, deadline: float | None
+    rules: FlowRules,
+    first: int,
+    count: int,
+    seed: int,
+    max_steps: int,
+    keep: int,
+    deadline: float | None,
+    progress: Callable[[int], None] | None = None,
 ) -> _Partial:
     """``_run_games`` for stories with v2 flow, on the concrete rules; chances are drawn from each
     game's own generator, seeded like a game's (``seed + game``)."""
@@ -223,6 +233,8 @@ def _run_flow_games(
     for game in range(first, first + count):
         if deadline is not None and time.monotonic() > deadline:
             break
+        if progress is not None and not played & 255:
+            progress(played)
         played += 1
         rand = random.Random(seed + game).random
         rng = (seed + game) & ((1 << 64) - 1)
@@ -283,16 +295,18 @@ def explore_random(
     keep: int = 20,
     max_seconds: float | None = None,
     text: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> RandomReport:
     """Play ``games`` random games (fewer when ``max_seconds`` runs out); keep the first ``keep``
-    problem games of each kind. ``text``: count the conditional text shown (``textcov``)."""
+    problem games of each kind. ``text``: count the conditional text shown (``textcov``).
+    ``progress(games played)`` is called now and then (with ``jobs``, as each process ends)."""
     table = Table(story)
     catalogue = Catalogue(table, text=text and not uses_flow(story))  # call/branch stories: codex only
     began = time.perf_counter()
     deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))
     if jobs == 1:
-        parts = [_run_games(table, catalogue, 0, games, seed, max_steps, keep, deadline)]
+        parts = [_run_games(table, catalogue, 0, games, seed, max_steps, keep, deadline, progress)]
     else:
         bounds = [games * j // jobs for j in range(jobs + 1)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -300,6 +314,11 @@ def explore_random(
                 pool.submit(_worker, story, bounds[j], bounds[j + 1] - bounds[j], seed, max_steps, keep, deadline, text)
                 for j in range(jobs)
             ]
+            if progress is not None:
+                done = 0
+                for finished in as_completed(futures):
+                    done += finished.result().games
+                    progress(done)
             parts = [f.result() for f in futures]
     seconds = time.perf_counter() - began
     scene_hits = [sum(p.scene_hits[i] for p in parts) for i in range(len(table.ids))]

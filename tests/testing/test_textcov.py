@@ -214,3 +214,53 @@ def test_the_html_report_of_random_games_has_hit_counts(tmp_path: Path) -> None:
     assert "Times reached in 40 games" in text and "wounds > 0" in text
     titles = [t for t in page.text if t.startswith("hall: The Hall; ")]
     assert titles and int(titles[0].split("; ")[1].replace(",", "")) >= 40  # the map's shading
+
+
+def test_agency_follows_chance_and_conditional_branches_and_calls(tmp_path: Path) -> None:
+    # A branching goto has no single destination: the analysis follows every branch (it raised KeyError)
+    (tmp_path / "story.yaml").write_text(
+        "story:\n  title: Branches\n  start: a\n  variables: {luck: 0, bag: []}\n", encoding="utf-8"
+    )
+    (tmp_path / "scenes.yaml").write_text(
+        """\
+scenes:
+  - id: a
+    text: Start.
+    choices:
+      - id: roll
+        text: Roll
+        effects: {add: {luck: 1}}
+        goto:
+          - {chance: 50, scene: b}
+          - {chance: 50, scene: c}
+      - id: pocket
+        text: Pocket a stone
+        effects: {give: [stone], into: bag}
+        call: d
+        goto: c
+  - id: d
+    text: A side room.
+    choices:
+      - {id: back, text: Back, return: true}
+  - id: b
+    text: "{if luck >= 1: Lucky.|Not lucky.}"
+    ending: won
+  - id: c
+    text: Elsewhere.
+    choices:
+      - id: look
+        text: Look
+        goto:
+          - {if: "'stone' in bag", scene: b}
+          - {scene: e}
+  - id: e
+    text: End.
+    ending: lost
+""",
+        encoding="utf-8",
+    )
+    a = analyse(read_story(tmp_path), games=20)
+    assert a.choices == 4
+    assert a.unread_effects == []  # luck is read in b (a chance branch); the stone in c's branch condition
+    assert a.indistinguishable == []
+    assert a.change_next == 2  # roll and pocket set state read later (look and back have no sibling)

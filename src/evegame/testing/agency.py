@@ -25,6 +25,7 @@ from typing import Any
 
 from ..engine.conditions import Binary, Lit, Var
 from ..engine.effects import changes_variable
+from ..engine.flow import targets
 from ..engine.model import Choice, Story
 from ..engine.operators import MEMBERSHIP, OPERATORS
 from ..engine.render import Alternative, Part, Slot, compiled
@@ -72,7 +73,8 @@ class Agency:
 def analyse(story: Story, *, games: int = 2000, seed: int = 0) -> Agency:
     """The agency figures of a story; ``games`` seeded random games measure the endings."""
     reads = {sid: _scene_reads(story, sid) for sid in story.scenes}
-    later = _reads_from(story, reads)
+    returns = _return_points(story)
+    later = _reads_from(story, reads, returns)
     # achievements read the final state, which every choice of a finished story can lead to
     achievements = {a for ach in story.achievements if ach.condition for a in _reads(ach.condition.tree)}
     all_reads = set().union(*reads.values(), achievements) if reads else achievements
@@ -99,11 +101,13 @@ def analyse(story: Story, *, games: int = 2000, seed: int = 0) -> Agency:
             if twin is not None:
                 twins.append(f"{sid}:{c.key} = {sid}:{twin.key}")
             touched = _touched(c)
-            read = {a for a in touched if _is_read(a, later[c.goto] | achievements)}
+            ahead = set().union(*(later[t] for t in _leads_to(c, returns)))
+            read = {a for a in touched if _is_read(a, ahead | achievements)}
             if touched and not read:
                 unread.append(f"{sid}:{c.key}: {', '.join(sorted({_atom_text(a) for a in touched}))}")
             sets += bool(touched)
-            if read or (siblings and all(o.goto != c.goto for o in siblings)):
+            mine = _leads_to(c, returns)
+            if read or (siblings and all(not (_leads_to(o, returns) & mine) for o in siblings)):
                 change += 1
     written = {a for scene in story.scenes.values() for e in _all_effects(scene) for a in _effect_atoms(e)}
     never = sorted({v for v, _ in written if not any(r[0] == v for r in all_reads)})
@@ -161,7 +165,18 @@ def _flavour(choice: Choice) -> bool:
 
 def _outcome(c: Choice) -> tuple[Any, ...]:
     effects = sorted((e.op, e.var, tuple(e.value) if isinstance(e.value, list) else e.value) for e in c.effects)
-    return (c.goto, tuple(effects))
+    branches = tuple((b.scene, b.condition.source if b.condition else None, b.chance) for b in c.branches)
+    return (c.goto, c.call, c.returns, branches, tuple(effects))
+
+
+def _return_points(story: Story) -> frozenset[str]:
+    """Every scene a ``return`` can lead to: the ``goto`` of every choice that calls."""
+    return frozenset(c.goto for s in story.scenes.values() for c in s.choices if c.call is not None)
+
+
+def _leads_to(c: Choice, returns: frozenset[str]) -> frozenset[str]:
+    """The scenes a choice can lead to: its goto, its branches, the scene it calls; a return, any return point."""
+    return returns if c.returns else frozenset(targets(c))
 
 
 def _sets(c: Choice) -> bool:
@@ -226,18 +241,21 @@ def _scene_reads(story: Story, sid: str) -> set[Atom]:
             out |= _reads(p.condition.tree)
     for c in scene.choices:
         out |= _text_reads(c.text, story)
-        if c.condition is not None:
-            out |= _reads(c.condition.tree)
+        conditions = [c.condition, c.requires, *(b.condition for b in c.branches)]
+        for cond in conditions:
+            if cond is not None:
+                out |= _reads(cond.tree)
     return out
 
 
-def _reads_from(story: Story, reads: dict[str, set[Atom]]) -> dict[str, set[Atom]]:
+def _reads_from(story: Story, reads: dict[str, set[Atom]], returns: frozenset[str]) -> dict[str, set[Atom]]:
     """Per scene: what it and every scene it can lead to read (conditions ignored)."""
     out = {sid: set(r) for sid, r in reads.items()}
     preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
     for sid, scene in story.scenes.items():
         for c in scene.choices:
-            preds[c.goto].add(sid)
+            for t in _leads_to(c, returns):
+                preds[t].add(sid)
     work = list(story.scenes)
     while work:
         t = work.pop()

@@ -26,12 +26,14 @@ scenes:
 """
 
 
-def play(data_dir: Path, lines: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``evegame play`` on the MINI story with ``lines`` as its standard input and its output on pipes."""
+def play(
+    data_dir: Path, lines: str, *args: str, env: dict[str, str] | None = None, story: Path = MINI
+) -> subprocess.CompletedProcess[str]:
+    """``evegame play`` on ``story`` (the MINI story) with ``lines`` as its standard input and its output on pipes."""
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "evegame", "play", "--story", str(MINI), "--data-dir", str(data_dir), *args],
+        [sys.executable, "-m", "evegame", "play", "--story", str(story), "--data-dir", str(data_dir), *args],
         input=lines,
         capture_output=True,
         text=True,
@@ -50,3 +52,16 @@ def value_paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, 
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from value_paths(value, (*prefix, i))
+
+
+def read_terminal(leader: int) -> bytes:
+    """Everything written to a pseudo-terminal until the processes on it have closed it."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed once everything was read
+            return seen
+        if not chunk:
+            return seen
+        seen += chunk

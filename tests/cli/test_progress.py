@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from evegame.progress import ProgressLine
-from helpers import SHIPPED
+from helpers import SHIPPED, read_terminal
 
 
 class _Tty(io.StringIO):
@@ -54,15 +54,7 @@ def test_explore_draws_progress_on_a_terminal_and_not_in_a_pipe() -> None:
     try:
         done = _explore(follower)
         os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed once everything was read
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_terminal(leader)
     finally:
         os.close(leader)
     assert done.returncode == 0, done.stdout.decode()

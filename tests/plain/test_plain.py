@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI, play
+from helpers import MINI, play, read_terminal
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -109,15 +109,7 @@ def test_text_is_wrapped_to_the_terminal_width_and_markdown_is_plain(tmp_path: P
             """
         }
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "evegame", "play", "--plain", "--story", str(story), "--data-dir", str(tmp_path)],
-        input="",
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "40"},
-        timeout=60,
-        check=False,
-    )
+    run = play(tmp_path, "", "--plain", env={"COLUMNS": "40"}, story=story)
     lines = run.stdout.splitlines()
     assert max(len(line) for line in lines) <= 40
     assert "A long title that a narrow terminal has" in lines
@@ -148,15 +140,7 @@ def test_colour_only_on_a_terminal_without_no_color(tmp_path: Path, no_color: st
     with subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env=env) as proc:
         os.close(terminal)
         os.write(controller, b"quit\n")
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the process ended and closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_terminal(controller)
         assert proc.wait(timeout=60) == 0
     os.close(controller)
     text = seen.decode("utf-8", "replace")
@@ -229,14 +213,7 @@ def test_a_locked_choice_is_shown_with_its_reason_and_refused_in_one_line(tmp_pa
             """
         }
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "evegame", "play", "--plain", "--story", str(story), "--data-dir", str(tmp_path)],
-        input="1\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = play(tmp_path, "1\n", "--plain", story=story)
     lines = run.stdout.splitlines()
     assert "  1. Open the vault (locked: you need five coins)" in lines and "  2. Walk away" in lines
     assert lines[lines.index("> 1") + 1 :][:2] == ["Choice 1 is locked: you need five coins.", "> "]

@@ -90,3 +90,14 @@ def test_broken_example_reports_what_the_guide_shows(tmp_path: Path) -> None:
     lang, shown = blocks[last_broken + 1]
     assert lang == "text"
     assert sorted(shown.strip().splitlines()) == sorted(found)
+
+
+def test_the_reference_labels_show_in_the_sidebar_and_a_typo_is_reported_as_the_guide_shows(tmp_path: Path) -> None:
+    root = _write(tmp_path, "reference")
+    game = Game.load(root)
+    assert ("Carrying", "train ticket") in game.status()
+    manifest = root / "story.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("winston: Winston", "winstn: Winston"))
+    found = [str(p).replace(str(tmp_path) + "/", "") for p in load_story(root).problems]
+    shown = next(body for lang, body in _blocks() if lang == "text" and "a label for 'winstn'" in body)
+    assert found == shown.strip().splitlines()

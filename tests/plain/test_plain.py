@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -217,3 +218,25 @@ def test_a_locked_choice_is_shown_with_its_reason_and_refused_in_one_line(tmp_pa
     lines = run.stdout.splitlines()
     assert "  1. Open the vault (locked: you need five coins)" in lines and "  2. Walk away" in lines
     assert lines[lines.index("> 1") + 1 :][:2] == ["Choice 1 is locked: you need five coins.", "> "]
+
+
+def test_status_shows_the_story_s_display_names_not_ids(tmp_path: Path) -> None:
+    from evegame.engine import read_story
+    from evegame.plain import PlainGame
+    from evegame.plain.output import Output
+    from evegame.session import GameSession
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    manifest = root / "story.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "  endings:\n", "  labels:\n    winston: Winston Scott\n  endings:\n"
+        )
+    )
+    out = io.StringIO()
+    script = iter(["1", "1", "status"])
+    PlainGame(GameSession(read_story(root), tmp_path / "data"), lambda _: next(script, None), Output(out)).run()
+    text = out.getvalue()
+    assert "Markers: + Winston Scott" in text and "Markers: Winston Scott" in text
+    assert "winston" not in text

@@ -182,3 +182,28 @@ async def test_escape_goes_to_title_and_continue_returns(make_app) -> None:
         assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, PlayScreen) and app.game.scene.id == "desk"
+
+
+async def test_the_sidebar_shows_the_story_s_display_names_not_ids(make_app) -> None:
+    """Issue 11.9: the sidebar showed internal ids ("Markers owed: winston", "ox")."""
+    app = make_app(SHIPPED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        game = app.game
+        game.state.variables["owes"] = ["winston", "ox"]
+        game.state.variables["items"] = ["ticket", "ledger_page"]
+        app.screen.refresh_status()
+        status = app.screen.query_one(StatusPanel).render().plain
+        assert "Markers owed: Winston, Ox Hala" in status
+        assert "Carrying: train ticket, ledger page" in status
+
+
+async def test_the_narrow_status_panel_says_status_once(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("n", "b")
+        assert isinstance(app.screen, StatusScreen)
+        box = app.screen.query_one(".panel-box")
+        lines = app.screen.query_one(StatusPanel).render().plain.splitlines()
+        assert box.border_title == "Status" and "Status" not in lines
+        assert lines[0].startswith("Gold coins:")

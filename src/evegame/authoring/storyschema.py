@@ -231,6 +231,12 @@ def story_schema() -> dict[str, Any]:
                         "description": "Ending name → title shown to the player.",
                         "additionalProperties": {"type": "string"},
                     },
+                    "labels": {
+                        "type": "object",
+                        "description": "A word that lists or text variables hold → the name the player reads "
+                        "(in the sidebar, in {var} interpolation and in what a choice changed), e.g. ox: the Ox.",
+                        "additionalProperties": {"type": "string", "minLength": 1},
+                    },
                     "achievements": {
                         "type": "array",
                         "items": {

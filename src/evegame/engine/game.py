@@ -172,11 +172,11 @@ class Game:
         return SceneView(scene.id, self.text(scene.title), self.render(scene), scene.ending, ending_title)
 
     def render(self, scene: Scene) -> str:
-        return render_text(scene, self.state.variables, self.state.visits)
+        return render_text(scene, self.state.variables, self.state.visits, self.story.labels)
 
     def text(self, text: str) -> str:
         """A story text (title, choice, codex entry, label ...) as the player reads it now."""
-        return interpolate(text, self.state.variables, self.state.visits)
+        return interpolate(text, self.state.variables, self.state.visits, self.story.labels)
 
     @property
     def choices(self) -> list[ChoiceView]:
@@ -259,7 +259,7 @@ class Game:
         out = []
         for item in self.story.status:
             if item.condition is None or item.condition(self.state.variables, self.state.visits):
-                out.append((self.text(item.label), format_value(self.state.variables[item.var])))
+                out.append((self.text(item.label), format_value(self.state.variables[item.var], self.story.labels)))
         return out
 
     # -- acting ---------------------------------------------------------------------

@@ -56,6 +56,7 @@ MANIFEST_KEYS = {
     "author",
     "version",
     "description",
+    "labels",
 }
 ACHIEVEMENT_KEYS = {"id", "title", "description", "if"}
 SCENE_KEYS = {"id", "title", "text", "on_enter", "choices", "ending"}
@@ -373,6 +374,7 @@ class _Builder:
         status = self.parse_status(m.get("status"), mloc.child("status"), scene_exists)
         ending_titles = self.parse_endings(m.get("endings"), mloc.child("endings"))
         achievements = self.parse_achievements(m.get("achievements"), mloc.child("achievements"), scene_exists)
+        labels = self.parse_labels(m.get("labels"), mloc.child("labels"))
         story = Story(
             id=story_id,
             title=title,
@@ -392,11 +394,13 @@ class _Builder:
             manifest_loc=mloc,
             achievements=achievements,
             bounds=dict(self.bounds),
+            labels=labels,
         )
         if self.problems.has_errors or self.incomplete:
             return story
         validate.check_story(story, self.problems, lenient=lenient)
         self.check_item_names(story)
+        self.check_labels(story, mloc.child("labels"))
         return story
 
     def check_item_names(self, story: Story) -> None:
@@ -418,6 +422,24 @@ class _Builder:
                     f"{name!r} is put in {var!r} but no condition tests for it and no text shows "
                     f"{var!r}{did_you_mean(name, others)}",
                     "item-never-tested",
+                )
+
+    def check_labels(self, story: Story, loc: SourceLoc) -> None:
+        """A display name for a word no list and no text variable ever holds is an error (a typo, or a stale label)."""
+        if not story.labels:
+            return
+        words = {name for _, name in self._given} | {name for _, name in self._tested}
+        words.update(v for v in story.variables.values() if isinstance(v, str))
+        for scene in story.scenes.values():
+            for effect in (*scene.on_enter, *(e for c in scene.choices for e in c.effects)):
+                if effect.op == "set" and isinstance(effect.value, str):
+                    words.add(effect.value)
+        for word in story.labels:
+            if word not in words:
+                self.problems.error(
+                    loc.child(Key(word)),
+                    f"a label for {word!r}, but no list or text variable ever holds {word!r}{did_you_mean(word, words)}",
+                    "label",
                 )
 
     def ref_error(self, loc: SourceLoc, message: str, code: str) -> None:
@@ -1008,6 +1030,39 @@ class _Builder:
                 continue
             self.check_interpolation(title, loc.child(str(name)))
             out[str(name)] = title
+        return out
+
+    def parse_labels(self, raw: Any, loc: SourceLoc) -> dict[str, str]:
+        """``labels``: the display name of each word a list or text variable holds (``ox: the Ox``)."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problems.error(
+                loc,
+                f"'labels' must map words to display names, e.g. labels: {{ox: the Ox}}, not {describe(raw)}",
+                "type",
+            )
+            return {}
+        out = {}
+        for word, name in raw.items():
+            if not isinstance(word, str):
+                self.problems.error(
+                    loc.child(Key(str(word))),
+                    f"a label names a word a variable holds, not {describe(word)}: quote it: '{word}'",
+                    "type",
+                )
+                continue
+            if self.yaml11_word(raw, word, f"the label of {word!r} must be a string"):
+                continue
+            if not isinstance(name, str):
+                self.problems.error(
+                    loc.child(word), f"the label of {word!r} must be a string, not {describe(name)}", "type"
+                )
+                continue
+            if not name.strip():
+                self.problems.error(loc.child(word), f"the label of {word!r} is empty: write the name to show", "type")
+                continue
+            out[word] = name
         return out
 
     # -- effects ---------------------------------------------------------------------

@@ -168,6 +168,7 @@ class Story:
     manifest_loc: SourceLoc | None = None
     achievements: list[Achievement] = field(default_factory=list)
     bounds: dict[str, tuple[int | None, ...]] = field(default_factory=dict)  # bounded numbers: (min, max)
+    labels: dict[str, str] = field(default_factory=dict)  # a word lists or text variables hold -> its display name
 
     def ending_title(self, ending: str) -> str:
         if ending in self.ending_titles:

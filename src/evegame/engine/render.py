@@ -30,11 +30,19 @@ def count_words(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def format_value(value: Value) -> str:
+def format_value(value: Value, labels: Mapping[str, str] | None = None) -> str:
+    """A value as the player reads it: flags "yes"/"no", lists "a, b" (or "none"); a word the story's
+    ``labels`` name shows as that name, other list items with their ``_`` as spaces."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(v.replace("_", " ") for v in value) if value else "none"
+        if not value:
+            return "none"
+        if labels:
+            return ", ".join(labels.get(v) or v.replace("_", " ") for v in value)
+        return ", ".join(v.replace("_", " ") for v in value)
+    if isinstance(value, str) and labels:
+        return labels.get(value, value)
     return str(value)
 
 
@@ -209,24 +217,35 @@ def compiled(text: str, variables: Mapping[str, Any]) -> tuple[Part, ...]:
     return parts
 
 
-def _fill(parts: tuple[Part, ...], variables: Mapping[str, Value], visits: Mapping[str, int]) -> str:
+def _fill(
+    parts: tuple[Part, ...],
+    variables: Mapping[str, Value],
+    visits: Mapping[str, int],
+    labels: Mapping[str, str] | None = None,
+) -> str:
     out = []
     for part in parts:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, Slot):
-            out.append(format_value(variables[part.name]))
+            out.append(format_value(variables[part.name], labels))
         else:
             chosen = part.then if part.condition(variables, visits) else part.otherwise
-            out.append(_fill(chosen, variables, visits))
+            out.append(_fill(chosen, variables, visits, labels))
     return "".join(out)
 
 
-def interpolate(text: str, variables: Mapping[str, Value], visits: Mapping[str, int] | None = None) -> str:
-    """``text`` with its ``{name}``s, ``{if ...}`` alternatives and ``{{``/``}}`` filled in."""
+def interpolate(
+    text: str,
+    variables: Mapping[str, Value],
+    visits: Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """``text`` with its ``{name}``s (words named by ``labels`` shown by their names), ``{if ...}``
+    alternatives and ``{{``/``}}`` filled in."""
     if "{" not in text and "}" not in text:
         return text
-    return _fill(compiled(text, variables), variables, visits or {})
+    return _fill(compiled(text, variables), variables, visits or {}, labels)
 
 
 def paragraph_text(p: Paragraph, variables: Mapping[str, Value], visits: Mapping[str, int]) -> str | None:
@@ -236,10 +255,15 @@ def paragraph_text(p: Paragraph, variables: Mapping[str, Value], visits: Mapping
     return p.otherwise
 
 
-def render_text(scene: Scene, variables: Mapping[str, Value], visits: Mapping[str, int]) -> str:
+def render_text(
+    scene: Scene,
+    variables: Mapping[str, Value],
+    visits: Mapping[str, int],
+    labels: Mapping[str, str] | None = None,
+) -> str:
     parts = []
     for p in scene.paragraphs:
         text = paragraph_text(p, variables, visits)
         if text is not None:
-            parts.append(interpolate(text.strip(), variables, visits))
+            parts.append(interpolate(text.strip(), variables, visits, labels))
     return "\n\n".join(parts)

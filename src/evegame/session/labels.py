@@ -43,6 +43,7 @@ def outcome_messages(game: Game, outcome: Outcome, codex_hint: str = "press c") 
     story = game.story
     shown = {label for label, _ in game.status()}
     labels = {item.var: item.label for item in story.status if item.label in shown}
+    names = story.labels
     messages = []
     for var, (old, new) in outcome.changes.items():
         if var not in labels:
@@ -51,13 +52,13 @@ def outcome_messages(game: Game, outcome: Outcome, codex_hint: str = "press c") 
         if isinstance(old, list) and isinstance(new, list):
             gained = [v for v in new if v not in old]
             lost = [v for v in old if v not in new]
-            parts = [f"+ {format_value([v])}" for v in gained] + [f"− {format_value([v])}" for v in lost]
-            messages.append(f"{label}: {', '.join(parts) or format_value(new)}")
+            parts = [f"+ {format_value([v], names)}" for v in gained] + [f"− {format_value([v], names)}" for v in lost]
+            messages.append(f"{label}: {', '.join(parts) or format_value(new, names)}")
         elif isinstance(old, int) and isinstance(new, int) and not isinstance(new, bool):
             delta = new - old
             messages.append(f"{label}: {format_value(old)} → {format_value(new)} ({delta:+d})")
         else:
-            messages.append(f"{label}: {format_value(old)} → {format_value(new)}")
+            messages.append(f"{label}: {format_value(old, names)} → {format_value(new, names)}")
     for cid in outcome.unlocked:
         entry = story.codex.get(cid)
         if entry is not None:

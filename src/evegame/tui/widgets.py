@@ -120,7 +120,14 @@ class ChoiceList(OptionList):
 
 
 class StatusPanel(Static):
-    """The variables the story shows players, as ``label: value`` lines (text, not colour)."""
+    """The variables the story shows players, as ``label: value`` lines (text, not colour).
+
+    ``heading``: start with a "Status" line (the sidebar); the narrow panel has it as its border title.
+    """
+
+    def __init__(self, *, heading: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.heading = heading
 
     def show_game(self, game: Game, codex_seen: set[str]) -> None:
         """The game's status lines, then the choices made and the codex found (new entries counted)."""
@@ -132,7 +139,7 @@ class StatusPanel(Static):
         self.show_status(game.status(), extra)
 
     def show_status(self, lines: list[tuple[str, str]], extra: list[tuple[str, str]]) -> None:
-        parts: list[Content | str] = [Content.styled("Status", "bold underline"), "\n"]
+        parts: list[Content | str] = [Content.styled("Status", "bold underline"), "\n"] if self.heading else []
         if not lines:
             parts.append("(nothing to show yet)\n")
         for label, value in lines:

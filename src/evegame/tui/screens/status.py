@@ -23,7 +23,7 @@ class StatusScreen(Panel):
             box.border_title = "Status"
             box.border_subtitle = "b or escape closes"
             with VerticalScroll(id="status-text", classes="doc"):
-                yield StatusPanel(id="status-panel")
+                yield StatusPanel(heading=False, id="status-panel")
 
     def on_mount(self) -> None:
         game = self.eve.game

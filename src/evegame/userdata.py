@@ -10,6 +10,7 @@ gallery: each save merges what is on disk with what this game found, so no endin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,9 @@ GALLERY_FILE = "gallery.json"
 LOCK_FILE = ".userdata.lock"
 FORMAT_VERSION = 1
 MAX_NAME = 200  # characters in a theme, ending or achievement name read back
+MAX_TEXT = 2000  # characters in an ending's title or an achievement's text as the player read it
+# the texts of what was found, as the player read them then ({var}s filled in), by ending name / achievement id
+TEXT_KINDS = ("ending_titles", "achievement_titles", "achievement_descriptions")
 
 
 class UserDataError(OSError):
@@ -64,6 +68,10 @@ def _set_aside(path: Path, reason: str) -> _Read:
 
 def _is_name(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_NAME
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT
 
 
 def _settings_valid(data: Any) -> bool:
@@ -129,6 +137,10 @@ def _gallery_valid(data: Any) -> bool:
             found = entry.get(kind, {})
             if not (isinstance(found, dict) and all(_is_name(k) and _is_name(v) for k, v in found.items())):
                 return False
+        for kind in TEXT_KINDS:  # added later: a gallery without them still loads
+            found = entry.get(kind, {})
+            if not (isinstance(found, dict) and all(_is_name(k) and _is_text(v) for k, v in found.items())):
+                return False
     return True
 
 
@@ -144,6 +156,10 @@ def _merge(into: Found, other: Found) -> None:
             for name, when in entry.get(kind, {}).items():
                 if name not in target or when < target[name]:
                     target[name] = when
+        for kind in TEXT_KINDS:  # the text read last (ours) stays
+            target = mine.setdefault(kind, {})
+            for name, text in entry.get(kind, {}).items():
+                target.setdefault(name, text)
 
 
 @dataclass
@@ -167,8 +183,20 @@ class Gallery:
     def _story(self, story_id: str) -> dict[str, dict[str, str]]:
         return self.stories.setdefault(story_id, {"endings": {}, "achievements": {}})
 
-    def record(self, story_id: str, ending: str, achievement_ids: list[str]) -> list[str]:
-        """Note an ending and achievements; return the ones never seen before."""
+    def record(
+        self,
+        story_id: str,
+        ending: str,
+        achievement_ids: list[str],
+        *,
+        ending_title: str | None = None,
+        achievement_texts: Mapping[str, tuple[str, str]] | None = None,
+    ) -> list[str]:
+        """Note an ending and achievements; return the ones never seen before.
+
+        ``ending_title`` and ``achievement_texts`` (id -> title, description) are the texts as the
+        player read them when the game ended (``{var}``s filled in): the gallery shows those.
+        """
         entry = self._story(story_id)
         new = []
         when = _now()
@@ -179,6 +207,11 @@ class Gallery:
             if aid not in entry.setdefault("achievements", {}):
                 entry["achievements"][aid] = when
                 new.append(aid)
+        if ending_title is not None:
+            entry.setdefault("ending_titles", {})[ending] = ending_title[:MAX_TEXT]
+        for aid, (title, description) in (achievement_texts or {}).items():
+            entry.setdefault("achievement_titles", {})[aid] = title[:MAX_TEXT]
+            entry.setdefault("achievement_descriptions", {})[aid] = description[:MAX_TEXT]
         return new
 
     def endings(self, story_id: str) -> dict[str, str]:
@@ -186,6 +219,10 @@ class Gallery:
 
     def achievements(self, story_id: str) -> dict[str, str]:
         return dict(self.stories.get(story_id, {}).get("achievements", {}))
+
+    def texts(self, story_id: str, kind: str) -> dict[str, str]:
+        """What the player read when it was found (one of ``TEXT_KINDS``), by ending name or achievement id."""
+        return dict(self.stories.get(story_id, {}).get(kind, {}))
 
     def save(self, data_dir: Path) -> None:
         """Merge with the gallery on disk (another game may have recorded endings) and write the union.

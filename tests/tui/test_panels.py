@@ -221,3 +221,89 @@ async def test_settings_dropdown_draws_its_whole_list(make_app) -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert not select.expanded and isinstance(app.screen, SettingsScreen)
+
+
+async def test_the_gallery_shows_ending_titles_as_read_with_their_variables_filled(
+    make_app, story_copy: Path, data_dir: Path
+) -> None:
+    """Issue 13: the gallery showed an ending title's {var} unfilled."""
+    manifest = story_copy / "story.yaml"
+    manifest.write_text(
+        manifest.read_text()
+        .replace("    mercy: Mercy\n", "    mercy: Mercy with {coins} coins left\n    excommunicado: Cast out\n")
+        .replace(
+            "  endings:\n",
+            "  achievements:\n    - id: thrifty\n      title: Thrifty at {coins}\n"
+            "      description: End with {coins} coins.\n  endings:\n",
+        )
+    )
+    app = make_app(story_copy)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("n", "1", "1", "1")  # the desk and the marker cost 2 coins: 0 left
+        assert app.game.ending == "mercy"
+        await pilot.press("g")
+        text = await markdown_source(pilot)
+        assert "✓ **Mercy with 0 coins left**" in text and "{coins}" not in text
+        assert "✓ **Thrifty at 0** — End with 0 coins." in text
+    saved = json.loads((data_dir / "gallery.json").read_text())["stories"]["mini"]
+    assert saved["ending_titles"] == {"mercy": "Mercy with 0 coins left"}
+    # a gallery written before titles were kept still loads; its titles are filled from the start values
+    del saved["ending_titles"], saved["achievement_titles"], saved["achievement_descriptions"]
+    (data_dir / "gallery.json").write_text(json.dumps({"version": 1, "stories": {"mini": saved}}))
+    app = make_app(story_copy)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("e")
+        text = await markdown_source(pilot)
+        assert "✓ **Mercy with 2 coins left**" in text and "Thrifty at 2" in text
+        assert app.gallery.warning is None
+
+
+async def test_the_map_draws_every_way_a_branching_call_or_return_choice_can_go(make_app, write_story) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the map read only a choice's goto, so branches, calls and returns drew no exit."""
+    root = write_story(
+        {
+            "scenes.yaml": """\
+            scenes:
+              - id: a
+                title: Crossroads
+                text: Roads.
+                choices:
+                  - id: toss
+                    text: Toss a coin
+                    goto: [{scene: heads, chance: 50}, {scene: tails, chance: 50}]
+                  - id: rich
+                    text: Count your coins
+                    goto: [{scene: heads, if: coins > 5}, {scene: tails}]
+                  - id: detour
+                    text: Visit the shrine
+                    call: shrine
+                    goto: heads
+              - id: shrine
+                title: Shrine
+                text: Quiet.
+                choices:
+                  - text: Go back
+                    return: true
+              - id: heads
+                text: Heads.
+                ending: heads
+              - id: tails
+                text: Tails.
+                ending: tails
+            """
+        }
+    )
+    app = make_app(root)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("n", "3", "m")  # the detour: into the shrine, with the call open
+        tree = app.screen.query_one(Tree)
+        places = {str(node.label).split("  (")[0]: [str(c.label) for c in node.children] for node in tree.root.children}
+        assert places["Crossroads"] == [
+            "· Toss a coin → unexplored (chance 50%)",
+            "· Toss a coin → unexplored (chance 50%)",
+            "· Count your coins → unexplored (conditional)",
+            "· Count your coins → unexplored (otherwise)",
+            "✓ Visit the shrine → Shrine (call)",
+            "· Visit the shrine → unexplored (after the call)",
+        ]
+        assert places["Shrine"] == ["· Go back → unexplored (return)"]

@@ -166,7 +166,14 @@ class GameSession:
         """Note the ending and the achievements earned in the gallery: the new ones, and any problem saving it."""
         game = self.game
         assert game is not None and game.ending is not None
-        new = self.gallery.record(self.story.id, game.ending, [a.id for a in game.achievements()])
+        earned = game.achievements()  # their texts filled in from the state the game ended in
+        new = self.gallery.record(
+            self.story.id,
+            game.ending,
+            [a.id for a in earned],
+            ending_title=game.scene.ending_title,
+            achievement_texts={a.id: (a.title, a.description) for a in earned},
+        )
         if not self.writable:
             return new, []
         try:

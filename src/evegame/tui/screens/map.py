@@ -38,7 +38,8 @@ class MapScreen(Panel):
             for ex in place.exits:
                 where = ex.target_title if ex.target_title is not None else "unexplored"
                 taken = "✓ " if ex.taken else "· "
-                node.add_leaf(Text(f"{taken}{ex.text} → {where}"), data=ex.target)
+                how = f" ({ex.note})" if ex.note else ""
+                node.add_leaf(Text(f"{taken}{game.text(ex.text)} → {where}{how}"), data=ex.target)
         with Vertical(classes="panel-box") as box:
             box.border_title = f"Map: {len(places)} of {len(game.story.scenes)} scenes visited"
             box.border_subtitle = "✓ taken · escape closes"

@@ -76,3 +76,29 @@ def test_evegame_check_uses_the_user_cache_unless_told_not_to(tmp_path: Path) ->
     run_check(tmp_path)
     written = files_under(tmp_path)
     assert written and all(p.is_relative_to(tmp_path / "cache") for p in written)
+
+
+def _first_file(story_dir: str | Path, cache_dir: Path) -> tuple[str, str, list[str]]:
+    story = load_story(story_dir, cache_dir=cache_dir).story
+    assert story is not None
+    return next(iter(story.scenes.values())).loc.file, story.root, story.files
+
+
+def test_a_cached_story_names_its_files_as_the_folder_is_typed_now(tmp_path: Path, monkeypatch) -> None:
+    """The cache once returned the file names of whichever load wrote the entry: a story loaded as
+    ``/abs/a`` and then as ``a`` (or a copy) named the first folder in every file:line."""
+    import shutil
+
+    cache = tmp_path / "cache"
+    for name in ("a", "b"):
+        shutil.copytree(MINI, tmp_path / "work" / name)
+    fresh = {name: _first_file(tmp_path / "work" / name, cache) for name in ("a", "b")}  # writes both entries
+    assert fresh["a"][0] == str(tmp_path / "work" / "a" / "scenes.yaml")
+    assert fresh["b"][0] == str(tmp_path / "work" / "b" / "scenes.yaml")
+    monkeypatch.chdir(tmp_path / "work")
+    assert len(list((cache / "stories").iterdir())) == 2
+    assert _first_file("a", cache) == ("a/scenes.yaml", "a", ["a/scenes.yaml", "a/story.yaml"])  # read back
+    assert _first_file("b", cache)[0] == "b/scenes.yaml"
+    monkeypatch.chdir(tmp_path / "work" / "b")
+    assert _first_file(".", cache) == ("scenes.yaml", ".", ["scenes.yaml", "story.yaml"])
+    assert len(list((cache / "stories").iterdir())) == 2  # every load above came from the cache

@@ -120,10 +120,10 @@ def _damage_and_check(root: Path, cache_dir: Path, damage: Callable[[bytes], byt
     entry = _entry(root, cache_dir)
     assert entry.is_file()
     entry.write_bytes(damage(entry.read_bytes()))
-    assert story_cache.load(cache_dir, _key(root), fallback=dict) is None or damage is _keep_frame
+    assert story_cache.load(cache_dir, _key(root), fallback=dict, root=root) is None or damage is _keep_frame
     _assert_loads_clean(root, cache_dir, expected)
     # the damaged entry was replaced by a good one: the next load is a hit
-    assert story_cache.load(cache_dir, _key(root), fallback=dict) is not None
+    assert story_cache.load(cache_dir, _key(root), fallback=dict, root=root) is not None
     _assert_loads_clean(root, cache_dir, expected)
 
 

@@ -347,3 +347,21 @@ def test_choices_count_asserts_a_dead_end_and_shows_closed_choices(write_story, 
     exact = write_play(f"story: {root}\nsteps:\n  - expect: {{choices_count: 3}}\n", "exact.play.yaml")
     assert 'found    choices: 2: ["down (Down)", "win (Win)"]' in str(run_file(exact).failure)
     assert "expected number of choices: exactly 3" in str(run_file(exact).failure)
+
+
+def test_playthroughs_leave_the_global_random_generator_alone_and_replay_chances(write_play) -> None:
+    """The runner once seeded Python's global generator (random.seed): a test run changed every
+    later random draw in the process. Chances now come from the game's own seeded generator only;
+    a playthrough without a seed plays with seed 0, the same chances every run."""
+    import random
+
+    v2flow = Path(__file__).resolve().parents[1] / "stories" / "v2flow"
+    seeded = write_play(
+        f"story: {v2flow}\nseed: 3\nsteps:\n  - choose: dice\n  - expect: {{scene: lost}}\n", name="s.play.yaml"
+    )
+    plain = write_play(f"story: {v2flow}\nsteps:\n  - choose: dice\n  - expect: {{scene: won}}\n", name="p.play.yaml")
+    random.seed(12345)
+    before = random.getstate()
+    results = [run_file(p) for p in (seeded, plain, seeded, plain)]
+    assert random.getstate() == before
+    assert all(r.ok for r in results), [str(r.failure) for r in results]

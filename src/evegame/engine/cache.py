@@ -74,18 +74,42 @@ def content_key(root: Path, files: list[Path]) -> str:
 # --- plain data, both ways ---------------------------------------------------------------
 
 
-def _encode(value: Any) -> Any:
+class Rebase:
+    """File names relative to the story folder as it was typed, both ways.
+
+    An entry is keyed by the folder's resolved path, but the folder may be typed another way
+    (relative to another directory, through a link): an entry stores each file under the folder
+    as ``"\0" + its path inside it``, and a load puts the folder as typed now in front, so
+    ``file:line`` in every message names the files as a fresh load would.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.prefix = "" if self.root == "." else self.root.rstrip(os.sep) + os.sep
+
+    def out(self, file: str) -> str:
+        if file == self.root:
+            return "\0"
+        return "\0" + file[len(self.prefix) :] if file.startswith(self.prefix) else file
+
+    def back(self, file: str) -> str:
+        if not file.startswith("\0"):
+            return file
+        return self.prefix + file[1:] if len(file) > 1 else self.root
+
+
+def _encode(value: Any, rebase: Rebase) -> Any:
     """A model object as JSON data: a dataclass as the list of its fields, a condition as its source."""
     if isinstance(value, Condition):
         return value.source
     if isinstance(value, SourceLoc):
-        return [value.file, [_encode(p) for p in value.path]]
+        return [rebase.out(value.file), [_encode(p, rebase) for p in value.path]]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init]
+        return [_encode(getattr(value, f.name), rebase) for f in dataclasses.fields(value) if f.init]
     if isinstance(value, (list, tuple, frozenset, set)):
-        return [_encode(v) for v in value]
+        return [_encode(v, rebase) for v in value]
     if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
+        return {str(k): _encode(v, rebase) for k, v in value.items()}
     if value is None or isinstance(value, (str, bool, int)):
         return value
     raise TypeError(f"a story cache cannot hold {type(value).__name__}")
@@ -102,9 +126,12 @@ def _hints(cls: type) -> list[tuple[str, Any]]:
 class _Decoder:
     """Builds model objects from JSON data, checking every value against its field's type."""
 
-    def __init__(self, types_of: Mapping[str, str], scene_exists: Callable[[str], bool]) -> None:
+    def __init__(
+        self, types_of: Mapping[str, str], scene_exists: Callable[[str], bool], rebase: Rebase | None = None
+    ) -> None:
         self.types_of = types_of
         self.scene_exists = scene_exists
+        self.rebase = rebase
         self.conditions: dict[str, Condition] = {}
 
     def condition(self, source: Any) -> Condition:
@@ -182,7 +209,7 @@ def _compiled(hint: Any) -> Decode:
     raise TypeError(f"a story cache cannot hold {hint}")
 
 
-def _source_loc(d: Any, _ctx: _Decoder) -> SourceLoc:
+def _source_loc(d: Any, ctx: _Decoder) -> SourceLoc:
     if (
         type(d) is list
         and len(d) == 2
@@ -190,7 +217,7 @@ def _source_loc(d: Any, _ctx: _Decoder) -> SourceLoc:
         and type(d[1]) is list
         and all(type(p) is str or type(p) is int for p in d[1])
     ):
-        return SourceLoc((d[0], tuple(d[1])))
+        return SourceLoc((ctx.rebase.back(d[0]) if ctx.rebase else d[0], tuple(d[1])))
     raise _miss("a source location that is not [file, path]")
 
 
@@ -357,7 +384,9 @@ def _story_fields() -> list[tuple[str, Any]]:
     return [(name, hint) for name, hint in _hints(Story) if name != "scenes"]
 
 
-def _decode_story(key: str, outer: Any, data: memoryview, fallback: Callable[[], Mapping[str, Scene]]) -> Story:
+def _decode_story(
+    key: str, outer: Any, data: memoryview, fallback: Callable[[], Mapping[str, Scene]], rebase: Rebase
+) -> Story:
     if not (isinstance(outer, dict) and outer.get("key") == key):
         raise CacheMiss("an entry for another story")
     index, spans, endings = outer.get("index"), outer.get("spans"), outer.get("endings")
@@ -379,8 +408,10 @@ def _decode_story(key: str, outer: Any, data: memoryview, fallback: Callable[[],
     variables = _Decoder({}, lambda _s: False).decode(
         dict[str, model.Value], fields[[n for n, _ in names].index("variables")]
     )
-    decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__)
+    decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__, rebase)
     values = {name: decoder.decode(hint, value) for (name, hint), value in zip(names, fields, strict=True)}
+    values["root"] = rebase.back(values["root"])
+    values["files"] = [rebase.back(f) for f in values["files"]]
     scenes = LazyScenes(index, [tuple(s) for s in spans], endings, data, decoder, fallback)
     story = Story(**values, scenes=scenes)
     if story.content_hash != key or story.start not in index:
@@ -388,10 +419,11 @@ def _decode_story(key: str, outer: Any, data: memoryview, fallback: Callable[[],
     return story
 
 
-def load(cache_dir: Path, key: str, fallback: Callable[[], Mapping[str, Scene]]) -> Story | None:
+def load(cache_dir: Path, key: str, fallback: Callable[[], Mapping[str, Scene]], root: Path) -> Story | None:
     """The cached story for ``key``, or None (absent, damaged, forged, foreign: all a miss).
 
-    ``fallback`` loads the story's scenes afresh, for a chunk that turns out not to decode.
+    ``fallback`` loads the story's scenes afresh, for a chunk that turns out not to decode;
+    ``root``: the story folder as typed now (file names are rebased on it, ``Rebase``).
     """
     path = entry_path(cache_dir, key)
     try:
@@ -405,14 +437,18 @@ def load(cache_dir: Path, key: str, fallback: Callable[[], Mapping[str, Scene]])
         digest.update(data[_OFFSET:_HEADER])
         if digest.digest() != data[_DIGEST:_OFFSET]:
             return None
-        return _decode_story(key, _parse(data[offset:]), data, fallback)
+        return _decode_story(key, _parse(data[offset:]), data, fallback, Rebase(root))
     except Exception:  # a damaged cache is never an error: it is a miss
         return None
 
 
-def store(cache_dir: Path, key: str, story: Story) -> None:
-    """Write the entry atomically, one chunk at a time; a cache that cannot be written is skipped silently."""
+def store(cache_dir: Path, key: str, story: Story, root: Path) -> None:
+    """Write the entry atomically, one chunk at a time; a cache that cannot be written is skipped silently.
+
+    ``root``: the folder as it was typed for this load (file names are stored relative to it).
+    """
     path = entry_path(cache_dir, key)
+    rebase = Rebase(root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -426,14 +462,17 @@ def store(cache_dir: Path, key: str, story: Story) -> None:
             spans: list[tuple[int, int]] = []
             at = _HEADER
             for number, chunk in enumerate(_chunks(story.scenes)):
-                blob = json.dumps(_encode(chunk), ensure_ascii=False, separators=(",", ":")).encode()
+                blob = json.dumps(_encode(chunk, rebase), ensure_ascii=False, separators=(",", ":")).encode()
                 handle.write(blob)
                 digest.update(blob)
                 spans.append((at, at + len(blob)))
                 at += len(blob)
                 index.update(dict.fromkeys(chunk, number))
             endings = {sid: s.ending for sid, s in story.scenes.items() if s.ending is not None}
-            fields = [_encode(getattr(story, name)) for name, _ in _story_fields()]
+            fields = [_encode(getattr(story, name), rebase) for name, _ in _story_fields()]
+            names = [name for name, _ in _story_fields()]
+            fields[names.index("root")] = rebase.out(story.root)
+            fields[names.index("files")] = [rebase.out(f) for f in story.files]
             outer = {"key": key, "story": fields, "index": index, "spans": spans, "endings": endings}
             blob = json.dumps(outer, ensure_ascii=False, separators=(",", ":")).encode()
             handle.write(blob)

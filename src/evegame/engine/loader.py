@@ -160,7 +160,7 @@ def _load_story(
         except OSError:
             use_cache = False  # an unreadable file: the builder reports it
         if use_cache and key and cache_dir is not None:
-            cached = cache.load(cache_dir, key, fallback=lambda: _fresh_scenes(root, lenient))
+            cached = cache.load(cache_dir, key, fallback=lambda: _fresh_scenes(root, lenient), root=root)
             if cached is not None:
                 return LoadResult(cached, [])
     builder = _Builder(root, progress=progress)
@@ -171,7 +171,7 @@ def _load_story(
     if story is not None:
         story.content_hash = key
         if use_cache and key and not problems and cache_dir is not None and _cacheable(story):
-            cache.store(cache_dir, key, story)
+            cache.store(cache_dir, key, story, root)
     return LoadResult(story, problems)
 
 

@@ -30,6 +30,7 @@ from ..engine.model import Choice, Story
 from ..engine.operators import MEMBERSHIP, OPERATORS
 from ..engine.render import Alternative, Part, Slot, compiled
 from .abstraction import children
+from .sim import leads_to
 
 Atom = tuple[str, str]  # (variable, list item) or (variable, "*"): what a read or an effect touches
 
@@ -46,7 +47,7 @@ class EndingFigures:
 @dataclass
 class Agency:
     choices: int
-    flavour: int
+    flavour: int  # choices marked ``flavour: true``: counted apart, never in the shares below
     counted: int  # choices not marked flavour: the base of the shares
     change_next: int
     sets_state: int
@@ -58,6 +59,8 @@ class Agency:
     games: int
     seed: int
     endings: list[EndingFigures] = field(default_factory=list)
+    flavour_choices: list[str] = field(default_factory=list)  # "scene:choice", each marked flavour
+    flavour_that_matters: list[str] = field(default_factory=list)  # marked flavour, yet read later or alone
 
     def share(self, n: int) -> float:
         return round(100.0 * n / self.counted, 1) if self.counted else 0.0
@@ -78,7 +81,9 @@ def analyse(story: Story, *, games: int = 2000, seed: int = 0) -> Agency:
     # achievements read the final state, which every choice of a finished story can lead to
     achievements = {a for ach in story.achievements if ach.condition for a in _reads(ach.condition.tree)}
     all_reads = set().union(*reads.values(), achievements) if reads else achievements
-    choices = flavour = change = sets = 0
+    choices = change = sets = 0
+    flavour: list[str] = []  # choices marked flavour: true
+    flavour_matters: list[str] = []  # ... that change what happens next all the same
     twins: list[str] = []
     unread: list[str] = []
     cosmetic: list[str] = []
@@ -87,27 +92,33 @@ def analyse(story: Story, *, games: int = 2000, seed: int = 0) -> Agency:
             continue
         if (
             len(scene.choices) > 1
-            and len({c.goto for c in scene.choices}) == 1
+            and len({_destinations(c, story) for c in scene.choices}) == 1
             and not any(_sets(c) for c in scene.choices)
         ):
             cosmetic.append(sid)
         for c in scene.choices:
             choices += 1
-            if _flavour(c):
-                flavour += 1
-                continue
             siblings = [o for o in scene.choices if o is not c]
+            touched = _touched(c)
+            ahead = set().union(*(later[t] for t in _destinations(c, story))) | achievements
+            read = {a for a in touched if _is_read(a, ahead)}
+            alone = bool(siblings) and all(
+                not set(_destinations(o, story)) & set(_destinations(c, story)) for o in siblings
+            )
+            if c.flavour:
+                flavour.append(f"{sid}:{c.key}")
+                if read or (alone and _destinations(c, story) != (sid,)):
+                    flavour_matters.append(
+                        f"{sid}:{c.key}" + (f": {_atoms_text(read)}" if read else ": leads where no sibling leads")
+                    )
+                continue
             twin = next((o for o in siblings if _outcome(o) == _outcome(c)), None)
             if twin is not None:
                 twins.append(f"{sid}:{c.key} = {sid}:{twin.key}")
-            touched = _touched(c)
-            ahead = set().union(*(later[t] for t in _leads_to(c, returns)))
-            read = {a for a in touched if _is_read(a, ahead | achievements)}
             if touched and not read:
-                unread.append(f"{sid}:{c.key}: {', '.join(sorted({_atom_text(a) for a in touched}))}")
+                unread.append(f"{sid}:{c.key}: {_atoms_text(touched)}")
             sets += bool(touched)
-            mine = _leads_to(c, returns)
-            if read or (siblings and all(not (_leads_to(o, returns) & mine) for o in siblings)):
+            if read or alone:
                 change += 1
     written = {a for scene in story.scenes.values() for e in _all_effects(scene) for a in _effect_atoms(e)}
     never = sorted({v for v, _ in written if not any(r[0] == v for r in all_reads)})
@@ -118,8 +129,10 @@ def analyse(story: Story, *, games: int = 2000, seed: int = 0) -> Agency:
     )
     result = Agency(
         choices=choices,
-        flavour=flavour,
-        counted=choices - flavour,
+        flavour=len(flavour),
+        counted=choices - len(flavour),
+        flavour_choices=flavour,
+        flavour_that_matters=flavour_matters,
         change_next=change,
         sets_state=sets,
         indistinguishable=twins,
@@ -158,11 +171,6 @@ def _endings(story: Story, games: int, seed: int) -> list[EndingFigures]:
 # --- reads and effects --------------------------------------------------------------------
 
 
-def _flavour(choice: Choice) -> bool:
-    """Marked ``flavour: true`` (story format v2); older stories have no such mark."""
-    return bool(getattr(choice, "flavour", False))
-
-
 def _outcome(c: Choice) -> tuple[Any, ...]:
     effects = sorted((e.op, e.var, tuple(e.value) if isinstance(e.value, list) else e.value) for e in c.effects)
     branches = tuple((b.scene, b.condition.source if b.condition else None, b.chance) for b in c.branches)
@@ -177,6 +185,14 @@ def _return_points(story: Story) -> frozenset[str]:
 def _leads_to(c: Choice, returns: frozenset[str]) -> frozenset[str]:
     """The scenes a choice can lead to: its goto, its branches, the scene it calls; a return, any return point."""
     return returns if c.returns else frozenset(targets(c))
+
+
+def _destinations(c: Choice, story: Story) -> tuple[str, ...]:
+    return leads_to(story, c)
+
+
+def _atoms_text(atoms: set[Atom]) -> str:
+    return ", ".join(sorted({_atom_text(a) for a in atoms}))
 
 
 def _sets(c: Choice) -> bool:
@@ -241,10 +257,10 @@ def _scene_reads(story: Story, sid: str) -> set[Atom]:
             out |= _reads(p.condition.tree)
     for c in scene.choices:
         out |= _text_reads(c.text, story)
-        conditions = [c.condition, c.requires, *(b.condition for b in c.branches)]
-        for cond in conditions:
+        for cond in (c.condition, c.requires, *(b.condition for b in c.branches)):
             if cond is not None:
                 out |= _reads(cond.tree)
+        out |= _text_reads(c.locked, story)
     return out
 
 
@@ -254,8 +270,8 @@ def _reads_from(story: Story, reads: dict[str, set[Atom]], returns: frozenset[st
     preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
     for sid, scene in story.scenes.items():
         for c in scene.choices:
-            for t in _leads_to(c, returns):
-                preds[t].add(sid)
+            for target in _destinations(c, story):
+                preds[target].add(sid)
     work = list(story.scenes)
     while work:
         t = work.pop()
@@ -298,6 +314,9 @@ def format_text(a: Agency, story: Story, show: int = 10) -> str:
         "  (same destination and effects as a sibling)",
     ]
     lines += listed("choices indistinguishable from a sibling", a.indistinguishable)
+    if a.flavour_choices:  # stories that mark none are not told about the mark
+        lines += listed("choices marked flavour (counted apart)", a.flavour_choices)
+        lines += listed("choices marked flavour that change what happens next", a.flavour_that_matters)
     lines += listed("choices whose effects nothing later reads", a.unread_effects)
     lines += listed("variables set but never read", a.set_never_read)
     lines += listed("items given but never tested", a.given_never_tested)

@@ -15,15 +15,17 @@ game's seeded generator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine.effects import Applier, Entry, compile_effects, compile_entry
 from ..engine.flow import FlowError, destination, is_chance
 from ..engine.model import Choice, Clamp, Story
+from ..engine.render import count_words
 from .sim import Table
 from .status import DEAD, ENDING, ERROR, EXPANDED
+from .textcov import Catalogue
 
 State = tuple[
     int, tuple[Any, ...], tuple[int, ...], tuple[str, ...], frozenset[int]
@@ -55,14 +57,17 @@ class _Move:
 
 
 class FlowRules:
-    """The concrete rules of a story, on hashable states."""
+    """The concrete rules of a story, on hashable states.
 
-    def __init__(self, story: Story) -> None:
+    ``visits``: scenes whose visit counts are kept beside those choices read (text conditions').
+    """
+
+    def __init__(self, story: Story, visits: Iterable[str] = ()) -> None:
         self.story = story
         self.table = Table(story)
         table = self.table
         self.variables = tuple(story.variables)
-        self.tracked = tuple(sorted(_tracked(story)))
+        self.tracked = tuple(sorted(_tracked(story) | set(visits)))
         self.counter = {s: i for i, s in enumerate(self.tracked)}
         self.entries: list[Entry] = [
             compile_entry(sid, story.scenes[sid].on_enter, (), count=sid in self.counter) for sid in table.ids
@@ -167,11 +172,47 @@ class _Kept:
         return {"every variable, the call stack and choices taken once": "whole"}
 
 
+class TextViews:
+    """The text items shown on entering each scene, memoized per scene by the values their conditions read."""
+
+    def __init__(self, rules: FlowRules, catalogue: Catalogue) -> None:
+        story = rules.story
+        self.probes = catalogue.probes()
+        self.item_words = [item.words for item in catalogue.items]
+        self.base_words = [
+            sum(count_words(p.text) for p in story.scenes[sid].paragraphs if p.condition is None)
+            for sid in rules.table.ids
+        ]
+        # per scene: (variable slots, counter slots) its text conditions read
+        var_at = {n: i for i, n in enumerate(rules.variables)}
+        count_at = {n: i for i, n in enumerate(rules.tracked)}
+        self.reads: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        for keys in catalogue.by_scene:
+            conds = [c for k in keys for c, _ in catalogue.items[k].literals]
+            names = sorted({v for c in conds for v in c.variables})
+            scenes = sorted({s for c in conds for s in c.scenes})
+            self.reads.append((tuple(var_at[v] for v in names), tuple(count_at[s] for s in scenes)))
+        self.rules = rules
+        self.memo: list[dict[tuple[Any, ...], tuple[tuple[int, ...], int]]] = [{} for _ in rules.table.ids]
+
+    def view(self, state: State) -> tuple[tuple[int, ...], int]:
+        """(the conditional items shown, the words read) on entering ``state``'s scene."""
+        scene, values, counts = state[0], state[1], state[2]
+        var_slots, count_slots = self.reads[scene]
+        key = (*(values[i] for i in var_slots), *(counts[i] for i in count_slots))
+        found = self.memo[scene].get(key)
+        if found is None:
+            variables, visits = self.rules.unpack(state)
+            shown = tuple(k for ev, t, f in self.probes[scene] for k in (t if ev(variables, visits) else f))
+            found = self.memo[scene][key] = (shown, self.base_words[scene] + sum(self.item_words[k] for k in shown))
+        return found
+
+
 class ConcreteExpander:
     """``exhaustive.Expander``'s interface over concrete states (interned as ints: index, then scene)."""
 
-    def __init__(self, story: Story) -> None:
-        self.rules = FlowRules(story)
+    def __init__(self, story: Story, visits: Iterable[str] = ()) -> None:
+        self.rules = FlowRules(story, visits)
         self.table = self.rules.table
         self.analysis = _Kept()
         self.codec = _Codec()

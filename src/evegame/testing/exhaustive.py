@@ -37,7 +37,7 @@ from .packing import Codec
 from .sim import Move, Table
 from .status import DEAD, ENDING, ERROR, EXPANDED, OPEN, PARTIAL
 from .textcov import Catalogue
-from .textreach import Reach, TextReach
+from .textreach import Exact, Reach, TextReach, decide_exact
 
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
 SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
@@ -333,8 +333,14 @@ def _explore(
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
     flow = uses_flow(story)
-    reach = TextReach(story) if text and not flow else None  # text of call/branch stories: random only
-    ex: Any = ConcreteExpander(story) if flow else Expander(story, reach.observations if reach is not None else ())
+    reach = TextReach(story) if text and not flow else None
+    # v2 flow: concrete states hold every value, so text is decided on them directly
+    flow_text = Catalogue(Table(story)) if text and flow else None
+    ex: Any = (
+        ConcreteExpander(story, flow_text.visit_scenes() if flow_text else ())
+        if flow
+        else Expander(story, reach.observations if reach is not None else ())
+    )
     table = ex.table
     g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
     if ex.codec.dynamic:
@@ -423,8 +429,24 @@ def _explore(
         report.catalogue = reach.catalogue
         complete = not report.bound_hit and not report.errors
         report.text = reach.judge(ex.analysis, ex.codec, g.keys, complete=complete)
+    if flow_text is not None:
+        report.catalogue = flow_text
+        report.text = _judge_concrete(flow_text, ex, complete=not report.bound_hit and not report.errors)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _judge_concrete(cat: Catalogue, ex: ConcreteExpander, *, complete: bool) -> Reach:
+    """The conditional text shown on the concrete states met (each holds every value)."""
+    reach = Reach([not cat.items[k].literals for k in range(len(cat.items))])
+    met: dict[int, set[tuple[Any, ...]]] = {}
+    for state in ex.states:
+        met.setdefault(state[0], set()).add(state[1] + state[2])
+    rules = ex.rules
+    exact = Exact(ex.table, rules.variables, rules.tracked)
+    items = [k for k in cat.conditional if cat.items[k].literals]
+    decide_exact(cat, items, exact, met, reach, complete=complete)
+    return reach
 
 
 def _scene_states(g: _Graph, n: int) -> list[int]:

@@ -20,6 +20,7 @@ from .agency import Agency
 from .exhaustive import ExhaustiveReport
 from .randomwalk import RandomReport
 from .report import Coverage
+from .sim import leads_to
 
 CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1d1d1f}
@@ -84,9 +85,10 @@ def story_map(story: Story, ids: list[str], heat: list[int]) -> str:
     while queue:
         sid = queue.popleft()
         for c in story.scenes[sid].choices:
-            if c.goto not in depth:
-                depth[c.goto] = depth[sid] + 1
-                queue.append(c.goto)
+            for target in leads_to(story, c):
+                if target not in depth:
+                    depth[target] = depth[sid] + 1
+                    queue.append(target)
     last = max(depth.values(), default=0) + 1
     rows: dict[int, list[str]] = {}
     for sid in ids:
@@ -106,11 +108,13 @@ def story_map(story: Story, ids: list[str], heat: list[int]) -> str:
     for sid in ids:
         x, y = pos[sid]
         for c in story.scenes[sid].choices:
-            tx, ty = pos[c.goto]
-            out.append(
-                f'<line x1="{x + NODE_W / 2:.0f}" y1="{y + NODE_H:.0f}" x2="{tx + NODE_W / 2:.0f}" y2="{ty:.0f}" '
-                'stroke="#8a8fa3" stroke-opacity="0.35"/>'
-            )
+            dashed = ' stroke-dasharray="3 3"' if c.branches or c.returns else ""  # branch or return: may go there
+            for target in leads_to(story, c):
+                tx, ty = pos[target]
+                out.append(
+                    f'<line x1="{x + NODE_W / 2:.0f}" y1="{y + NODE_H:.0f}" x2="{tx + NODE_W / 2:.0f}" '
+                    f'y2="{ty:.0f}" stroke="#8a8fa3" stroke-opacity="0.35"{dashed}/>'
+                )
     for sid, hits in zip(ids, heat, strict=True):
         x, y = pos[sid]
         scene = story.scenes[sid]
@@ -211,6 +215,14 @@ def _agency(a: Agency) -> list[str]:
     ]
     for title, items in (
         ("Choices indistinguishable from a sibling", a.indistinguishable),
+        *(
+            [
+                ("Choices marked flavour (counted apart)", a.flavour_choices),
+                ("Choices marked flavour that change what happens next", a.flavour_that_matters),
+            ]
+            if a.flavour_choices
+            else []
+        ),
         ("Choices whose effects nothing later reads", a.unread_effects),
         ("Variables set but never read", a.set_never_read),
         ("Items given but never tested", a.given_never_tested),

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..engine.flow import is_chance, roll
 from ..engine.model import Story
-from .concrete import FlowRules, uses_flow
+from .concrete import FlowRules, TextViews, uses_flow
 from .diagnose import Diagnosis, diagnose
 from .signature import Signature
 from .sim import Table
@@ -121,7 +121,8 @@ def _run_games(
     view rather than once per visit. Scene hits are summed afterwards from choice hits.
     """
     if uses_flow(table.story):
-        return _run_flow_games(FlowRules(table.story), first, count, seed, max_steps, keep, deadline, progress)
+        rules = FlowRules(table.story, catalogue.visit_scenes())
+        return _run_flow_games(rules, catalogue, first, count, seed, max_steps, keep, deadline, progress)
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     choice_hits, endings_hit = out.choice_hits, out.endings
     ids, endings, entries = table.ids, table.endings, table.entries
@@ -217,6 +218,7 @@ def _run_games(
 
 def _run_flow_games(
     rules: FlowRules,
+    catalogue: Catalogue,
     first: int,
     count: int,
     seed: int,
@@ -226,9 +228,12 @@ def _run_flow_games(
     progress: Callable[[int], None] | None = None,
 ) -> _Partial:
     """``_run_games`` for stories with v2 flow, on the concrete rules; chances are drawn from each
-    game's own generator, seeded like a game's (``seed + game``)."""
+    game's own generator, seeded like a game's (``seed + game``). The text shown on entering a
+    scene is tallied as in ``_run_games`` (``concrete.TextViews``: memoized by the values it reads)."""
     table = rules.table
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
+    views = TextViews(rules, catalogue)
+    text_hits = out.text_hits = [0] * len(catalogue.items)
     played = total_steps = 0
     for game in range(first, first + count):
         if deadline is not None and time.monotonic() > deadline:
@@ -242,12 +247,18 @@ def _run_flow_games(
         kind = detail = ""
         state = rules.initial()
         out.scene_hits[state[0]] += 1
+        words = 0
         try:
             while True:
+                shown, read = views.view(state)
+                words += read
+                for k in shown:
+                    text_hits[k] += 1
                 ending = table.endings[state[0]]
                 if ending is not None:
                     out.endings[ending] = out.endings.get(ending, 0) + 1
                     out.route_lengths.append(len(trail) + 1)
+                    out.route_words.append((ending, words))
                     break
                 if len(trail) >= max_steps:
                     kind, detail = "step_bound", f"no ending after {max_steps} steps"
@@ -301,7 +312,7 @@ def explore_random(
     problem games of each kind. ``text``: count the conditional text shown (``textcov``).
     ``progress(games played)`` is called now and then (with ``jobs``, as each process ends)."""
     table = Table(story)
-    catalogue = Catalogue(table, text=text and not uses_flow(story))  # call/branch stories: codex only
+    catalogue = Catalogue(table, text=text)
     began = time.perf_counter()
     deadline = None if max_seconds is None else time.monotonic() + max_seconds  # the same clock in every process
     jobs = max(1, min(jobs, games))

@@ -7,7 +7,6 @@ was found, and the path taken so far (scene ids and the choices between them).
 from __future__ import annotations
 
 import json
-import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -25,6 +24,13 @@ from ..engine.values import type_name
 from .diagnose import why_false
 from .playfile import Playthrough, PlaythroughError, Step, check_names, load_playthrough
 from .stories import StoryCache, default_story_dir
+
+DEFAULT_SEED = 0  # a playthrough without ``seed:`` replays the same chances every run
+
+
+def play_seed(play: Playthrough) -> int:
+    """The game's seed for a playthrough: its own, else ``DEFAULT_SEED`` (never the global generator's)."""
+    return play.seed if play.seed is not None else DEFAULT_SEED
 
 
 def show(value: Any) -> str:
@@ -182,8 +188,6 @@ class Runner:
             details = [str(p) for p in unknown]
             result.failure = Failure(file, first.line, first.col, None, "invalid playthrough file", details)
             return result
-        if play.seed is not None:
-            random.seed(play.seed)
         try:
             game = self.start(play, story)
         except _StepFailed as exc:
@@ -213,11 +217,11 @@ class Runner:
 
     def start(self, play: Playthrough, story: Story) -> Game:
         if play.start_scene is None and not play.start_variables:
-            return Game(story, seed=play.seed)
+            return Game(story, seed=play_seed(play))
         scene = play.start_scene or story.start
         if scene not in story.scenes:
             raise _StepFailed(f"start: the story has no scene {scene!r}{did_you_mean(scene, story.scenes)}")
-        state = GameState.initial(story, play.seed or 0)
+        state = GameState.initial(story, play_seed(play))
         state.scene = scene  # entered as the Game enters a scene, by the engine's own rule:
         entry = compile_entry(scene, story.scenes[scene].on_enter, unlocks_by_scene(story).get(scene, ()))
         entry(state.variables, state.visits, state.codex)

@@ -16,7 +16,7 @@ from typing import Any
 from ..engine.conditions import Condition
 from ..engine.effects import Applier, Entry, changes_variable, compile_effects, compile_entry
 from ..engine.flow import targets
-from ..engine.model import Effect, Story
+from ..engine.model import Choice, Effect, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,14 @@ class Table:
 
     def choice_conditions(self) -> list[Condition]:
         return [m.condition for moves in self.moves for m in moves if m.condition is not None]
+
+
+def leads_to(story: Story, choice: Choice) -> tuple[str, ...]:
+    """Every scene a choice can lead to: its goto, each branch, the scene it calls; a return, every
+    scene a call returns to."""
+    if choice.returns:
+        return tuple(dict.fromkeys(o.goto for s in story.scenes.values() for o in s.choices if o.call))
+    return targets(choice)
 
 
 def _effects(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:

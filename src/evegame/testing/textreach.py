@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, cast
 
 from ..engine.conditions import Binary, Call, Condition, Lit, Node, Var
 from ..engine.model import Story
 from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE
-from .abstraction import INF, INT, Analysis, children
+from .abstraction import INF, INT, WHOLE, Analysis, children
 from .packing import Codec
-from .textcov import TextItem
+from .sim import Table
+from .textcov import Catalogue, TextItem
 
 PREPASS_GAMES = 2000
 MAX_COMBINATIONS = 4096  # values a reason enumerates for one item; beyond, no per-part reason
@@ -87,16 +88,66 @@ class TextReach:
             if any(_holds(an, item, values) for _s, values in views):
                 shown[k] = True
                 continue
-            reached = {s for s, _ in views}
-            if not reached:
-                why = "its scene is never reached" if len(item.scenes) == 1 else "no ending is reached"
-            else:
-                why = _why(an, item, views)
-            if complete:
-                reach.reasons[k] = why
-            else:
-                reach.undecided[k] = f"not shown within the search's bounds ({why})"
+            _judged(an, item, k, views, reach, complete)
         return reach
+
+
+class _Always:
+    """``x[scene]`` is the same for every scene."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __getitem__(self, _scene: int) -> Any:
+        return self.value
+
+
+class Exact:
+    """What the reasons read of an ``Analysis``, over exact values: slots are ``variables`` then the
+    visit counts of ``counters``, and each number is its own interval (no cut points)."""
+
+    def __init__(self, table: Table, variables: tuple[str, ...], counters: tuple[str, ...]) -> None:
+        story = table.story
+        self.table = table
+        self.variables, self.counters = variables, counters
+        self.slot = {n: i for i, n in enumerate(variables)}
+        self.counter_slot = {s: len(variables) + i for i, s in enumerate(counters)}
+        self.kind = [INT if type(story.variables[v]) is int else WHOLE for v in variables] + [INT] * len(counters)
+        self.cuts = [_Always(())] * len(self.kind)
+        self.range = [_Always(None)] * len(self.kind)
+
+
+def decide_exact(
+    cat: Catalogue, items: list[int], ex: Exact, met: dict[int, set[tuple[Any, ...]]], reach: Reach, *, complete: bool
+) -> None:
+    """Decide ``items`` on exact values met per scene (``met``: scene -> value tuples over ``ex``'s slots)."""
+    an = cast(Analysis, ex)
+    for k in items:
+        item = cat.items[k]
+        slots = _slots(an, item)
+        views = [
+            (s, dict(zip(slots, seen, strict=True)))
+            for s in item.scenes
+            for seen in {tuple(values[i] for i in slots) for values in met.get(s, ())}
+        ]
+        if any(_holds(an, item, values) for _s, values in views):
+            reach.shown[k] = True
+            continue
+        _judged(an, item, k, views, reach, complete)
+
+
+def _judged(
+    an: Analysis, item: TextItem, k: int, views: list[tuple[int, dict[int, Any]]], reach: Reach, complete: bool
+) -> None:
+    """Record why an item no state shows is never shown (or, with a bound hit, undecided)."""
+    if not views:
+        why = "its scene is never reached" if len(item.scenes) == 1 else "no ending is reached"
+    else:
+        why = _why(an, item, views)
+    if complete:
+        reach.reasons[k] = why
+    else:
+        reach.undecided[k] = f"not shown within the search's bounds ({why})"
 
 
 def _slots(an: Analysis, item: TextItem) -> list[int]:
@@ -167,17 +218,22 @@ def _candidates(atom: Atom, item: TextItem, here: set[Any]) -> list[Any]:
     sample = next(iter(here))
     if isinstance(sample, bool):
         return [False, True]
-    if not isinstance(sample, tuple):
+    if not _interval(sample):  # a flag, a string, a list (a tuple of names)
         return sorted(here, key=repr)
     constants = {c for cond, _ in item.literals for c in _constants(cond.tree, atom)}
     points = {p for c in constants for p in (c - 1, c, c + 1)} | {lo for lo, _ in here}
     return sorted(p for p in points if p != -INF and (kind != "visits" or p >= 0))
 
 
+def _interval(value: Any) -> bool:
+    """Whether a value met is a number's interval (low, high)."""
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(x, (int, float)) for x in value)
+
+
 def _meets(value: Any, wanted: Any) -> bool:
     """Whether a value met (a number: its interval) is one the condition needs."""
-    if isinstance(value, tuple) and len(value) == 2 and not isinstance(wanted, tuple):
-        return value[0] <= wanted <= value[1]
+    if _interval(value) and not isinstance(wanted, tuple):
+        return bool(value[0] <= wanted <= value[1])
     return bool(value == wanted)
 
 

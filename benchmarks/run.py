@@ -225,7 +225,7 @@ def fig_startup(ctx: Context) -> Figure:
     if probe.returncode != 0:
         reason = (probe.stderr.strip().splitlines() or ["?"])[-1]
         return Figure("startup", title, [], None, 1.3, False, skipped=f"evegame.tui does not import: {reason}")
-    eve = [PY, str(DRIVERS / "evegame_app.py")]
+    eve = [PY, str(DRIVERS / "evegame_app.py"), "--tui"]
     bare = [PY, str(DRIVERS / "bare_app.py")]
     ctx.log("start-up warm-up (fills the story cache and the OS file cache)")
     run_child(eve, env)

@@ -35,6 +35,8 @@ class UserDataError(OSError):
 
 @dataclass
 class _Read:
+    """A settings or gallery file read back."""
+
     data: dict[str, Any] | None = None  # the document, when it is one this evegame understands
     warning: str | None = None
     newer: str | None = None  # why the file must be kept as it is (None: writable)
@@ -80,6 +82,8 @@ def _settings_valid(data: Any) -> bool:
 
 @dataclass
 class Settings:
+    """The player's settings (theme, text speed, animations)."""
+
     theme: str = "textual-dark"
     reveal_speed: int = 0  # characters per second for the typewriter effect; 0 = instant
     animations: bool = True

@@ -58,6 +58,8 @@ class ConditionError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
+    """One token of a condition."""
+
     kind: str  # int | str | op | name | end
     text: str
     offset: int
@@ -110,16 +112,22 @@ def _unexpected(source: str, start: int) -> str:
 
 @dataclass(frozen=True)
 class Node:
+    """A node of a parsed condition; ``offset`` is where it starts in the text."""
+
     offset: int
 
 
 @dataclass(frozen=True)
 class Lit(Node):
+    """A literal: a number, a string or a boolean."""
+
     value: Any
 
 
 @dataclass(frozen=True)
 class Var(Node):
+    """A variable read."""
+
     name: str
 
 
@@ -134,11 +142,15 @@ class Call(Node):
 
 @dataclass(frozen=True)
 class Not(Node):
+    """``not`` of its operand."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class BoolOp(Node):
+    """``and`` or ``or`` of two operands."""
+
     op: str  # and | or
     left: Node
     right: Node

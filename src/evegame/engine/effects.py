@@ -79,6 +79,8 @@ class SlotChange:
 
 @dataclass(frozen=True)
 class EffectKind:
+    """One kind of effect (``set``, ``add``, ...): its parser, its step, its abstract step and its schema."""
+
     name: str  # the key in an effect block; also Effect.op
     doc: str
     companions: tuple[str, ...]  # other keys of the block it reads ('into' for give)

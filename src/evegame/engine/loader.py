@@ -197,12 +197,16 @@ def _cacheable(story: Story) -> bool:
 
 @dataclass
 class _RawDoc:
+    """One parsed story file, before it is built."""
+
     file: str
     data: dict[str, Any]
 
 
 @dataclass
 class _Builder:
+    """Builds a Story from parsed files, collecting problems."""
+
     root: Path
     problems: Problems = field(init=False)
     types: dict[str, str] = field(default_factory=dict)

@@ -72,6 +72,8 @@ class Clamp:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """One paragraph of a scene: shown while its condition holds, else ``otherwise``."""
+
     text: str
     condition: Condition | None = None
     otherwise: str | None = None  # shown instead of ``text`` while the condition is false
@@ -88,6 +90,8 @@ class Branch:
 
 @dataclass(frozen=True)
 class Choice:
+    """One choice of a scene: its text, where it leads, its condition and its effects."""
+
     key: str  # the choice id, or "choice_N" (1-based position) when none is written
     text: str
     goto: str  # the scene it leads to; with 'call', where the call returns to; "" for branches and returns
@@ -105,6 +109,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Scene:
+    """One scene (or ending) of a story, as loaded."""
+
     id: str
     title: str
     paragraphs: tuple[Paragraph, ...]
@@ -120,6 +126,8 @@ class Scene:
 
 @dataclass(frozen=True)
 class CodexEntry:
+    """One codex entry: unlocked by effects, read in the codex panel."""
+
     id: str
     title: str
     text: str
@@ -150,6 +158,8 @@ class Achievement:
 
 @dataclass
 class Story:
+    """A loaded story: its scenes (possibly decoded lazily from the cache), variables and extras."""
+
     id: str
     title: str
     start: str

@@ -58,6 +58,8 @@ INF = float("inf")
 
 @dataclass(frozen=True)
 class Operator:
+    """One operator of the condition language: its level, type rule, evaluator and abstract form."""
+
     symbol: str  # "==", "in", "not in"
     level: int  # COMPARE, SUM or PRODUCT
     doc: str
@@ -73,6 +75,8 @@ class Operator:
 
 @dataclass(frozen=True)
 class Function:
+    """One function of the condition language (``seen``, ``len``, ...)."""
+
     name: str
     doc: str
     args: tuple[str, ...]  # (SCENE,) or the type of each expression argument

@@ -141,6 +141,8 @@ def game_id_of(data: dict[str, Any]) -> str:
 
 @dataclass
 class LoadedSave:
+    """A save read back: the game replayed to it, its play time and what was noticed on the way."""
+
     game: Game
     play_time: float
     notices: list[str]

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from evegame.engine import ChoiceError, Game, SaveError, read_story
-from evegame.engine.machine import SceneMachine, trigger_name
+from evegame.engine.machine import SceneMachine, destinations, trigger_name
 from helpers import MINI, SHIPPED
 
 
@@ -116,13 +116,19 @@ def test_machine_is_transitions_without_auto_transitions(game: Game) -> None:
 
 def test_available_choices_are_the_triggers_the_machine_would_take() -> None:
     """Game.available evaluates the conditions itself; along random games of the shipped story it
-    names exactly the triggers whose may_* the machine answers yes."""
+    names exactly the triggers whose may_* the machine answers yes (a choice that can go several
+    ways, by a goto list or a return, has one trigger per destination)."""
     story = read_story(SHIPPED)
+    returns = tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
     for seed in range(20):
-        rng, game = random.Random(seed), Game(story, record_undo=False)
+        rng, game = random.Random(seed), Game(story, record_undo=False, seed=seed)
         while not game.is_over:
             available = game.available()
-            assert [trigger_name(game.state.scene, c.key) for c in available] == game.triggers
+            expected = []
+            for c in available:
+                dests = destinations(c, returns)
+                expected += [trigger_name(game.state.scene, c.key, d) for d in dests or (None,)]
+            assert sorted(expected) == sorted(game.triggers)
             game.choose(rng.choice(available).key)
 
 
@@ -149,3 +155,24 @@ def test_random_games_reach_endings(game: Game) -> None:
                 break
             game.choose(rng.choice(game.choices).id)
     assert endings == {"mercy", "excommunicado"}
+
+
+def test_a_once_choice_taken_is_no_longer_a_trigger_of_the_machine(tmp_path) -> None:
+    """The machine answers may_* as the game shows choices: a `once` choice, once taken, is refused
+    by the machine too (it was still offered as a trigger while the game hid it)."""
+    (tmp_path / "story.yaml").write_text(
+        "story: {title: Once, start: hall}\n"
+        "scenes:\n"
+        "  - id: hall\n"
+        "    text: A hall.\n"
+        "    choices:\n"
+        "      - {id: look, text: Look, once: true, goto: hall}\n"
+        "      - {id: leave, text: Leave, goto: out}\n"
+        "  - {id: out, text: Out., ending: out}\n"
+    )
+    game = Game(read_story(tmp_path), record_undo=False)
+    assert game.triggers == ["hall:look", "hall:leave"]
+    game.choose("look")
+    assert game.scene.id == "hall"
+    assert game.triggers == ["hall:leave"]
+    assert [c.key for c in game.available()] == ["leave"]

@@ -318,7 +318,9 @@ class Game:
         except FlowError as exc:
             raise ChoiceError(str(exc)) from None
         state.path.append((before_scene, picked.key))
-        move(picked, dest)
+        move(picked, dest)  # the machine's may_* still sees a once choice as not yet taken
+        if picked.once:
+            state.taken.append(f"{before_scene}:{picked.key}")
         changes = {k: (v, state.variables[k]) for k, v in before_vars.items() if state.variables[k] != v}
         if self.record_undo:
             old = {k: (list(v) if isinstance(v, list) else v) for k, (v, _) in changes.items()}
@@ -330,8 +332,8 @@ class Game:
         return Outcome(changes, state.codex[before_codex:])
 
     def _route(self, choice: Choice) -> str | None:
-        """Decide where ``choice`` leads (on the values its effects leave: ``flow.destination``), note a
-        ``once`` choice as taken; the destination when the choice has several (one trigger each), else None."""
+        """Decide where ``choice`` leads (on the values its effects leave: ``flow.destination``); the
+        destination when the choice has several (one trigger each), else None."""
         state = self.state
         dest = None
         if choice.branches or choice.returns or choice.call is not None:
@@ -341,8 +343,6 @@ class Game:
             dest, state.rng = destination(choice, after, state.visits, state.stack, state.rng)
             if destinations(choice, self._return_points) is None:
                 dest = None
-        if choice.once:
-            state.taken.append(f"{state.scene}:{choice.key}")
         return dest
 
     def _fire(self, picked: Choice, dest: str | None) -> None:
@@ -409,7 +409,15 @@ class Game:
     # -- machine callbacks ------------------------------------------------------------
 
     def _holds(self, choice: Choice) -> Callable[[], bool]:
+        """The machine's may_* for a choice: its ``if`` and ``requires`` hold and, if ``once``, it
+        was not taken yet (the trigger's source is the current scene)."""
         tests = [c for c in (choice.condition, choice.requires) if c is not None]
+        if choice.once:
+            key = choice.key
+            return lambda: (
+                f"{self.state.scene}:{key}" not in self.state.taken
+                and all(c(self.state.variables, self.state.visits) for c in tests)
+            )
         return lambda: all(c(self.state.variables, self.state.visits) for c in tests)
 
     def _apply_choice(self, choice: Choice) -> Callable[[], None]:

@@ -87,7 +87,8 @@ def build_machine(
     return_points = tuple(dict.fromkeys(c.goto for s in story.scenes.values() for c in s.choices if c.call))
     for scene in story.scenes.values():
         for choice in scene.choices:
-            conditions = [holds(choice)] if choice.condition is not None or choice.requires is not None else None
+            guarded = choice.condition is not None or choice.requires is not None or choice.once
+            conditions = [holds(choice)] if guarded else None
             before = [apply_choice(choice)] if choice.effects else None
             several = destinations(choice, return_points)
             if several is None:

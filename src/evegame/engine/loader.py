@@ -34,7 +34,7 @@ from .model import (
 )
 from .operators import FUNCTIONS, KEYWORDS
 from .problems import Problems, did_you_mean
-from .render import TemplateError, compile_template, template_conditions, template_names
+from .render import TemplateError, compile_template, remember, template_conditions, template_names
 from .values import TYPE_WORDS, describe, type_name
 from .yamlsource import Key, Within, YamlFileError, decode, parse_noting
 
@@ -457,6 +457,8 @@ class _Builder:
         if not isinstance(value, dict):
             self.problems.error(loc, f"{what} must be a mapping, not {describe(value)}", "type")
             return None
+        if value.keys() <= keys:  # every key known: the usual case, checked in one step
+            return value
         for key in value:
             if key not in keys:
                 self.problems.error(
@@ -482,6 +484,8 @@ class _Builder:
 
     def yaml11_word(self, container: Any, key: Any, what: str) -> bool:
         """Where text is expected: an unquoted yes/no/on/off/y/n there is an error (True if one was)."""
+        if not self._words:  # the usual case: no unquoted yes/no/on/off/y/n anywhere
+            return False
         found = self._words.pop((id(container), key), None)
         if found is None:
             return False
@@ -580,7 +584,7 @@ class _Builder:
         """A string the player reads: {name}s and {if ...} alternatives in it are checked."""
         value = self.string(raw, key, loc, required=required)
         if value is not None:
-            self.check_interpolation(value, loc.child(key))
+            self.check_interpolation(value, loc, key)
         return value
 
     def ident(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
@@ -675,7 +679,7 @@ class _Builder:
         sid = self.ident(raw, "id", loc, required=True)
         title = self.string(raw, "title", loc) or ""
         if title:
-            self.check_interpolation(title, loc.child("title"))
+            self.check_interpolation(title, loc, "title")
         if self.yaml11_word(raw, "text", "'text' must be a string or a list of paragraphs"):
             paragraphs: tuple[Paragraph, ...] = ()
         else:
@@ -733,13 +737,13 @@ class _Builder:
             return ()
         out = []
         for i, para in enumerate(raw):
-            ploc = tloc.child(i)
             if self.yaml11_word(raw, i, "a paragraph is text"):
                 continue
             if isinstance(para, str):
-                self.check_interpolation(para, ploc)
+                self.check_interpolation(para, tloc, i)
                 out.append(Paragraph(para))
                 continue
+            ploc = tloc.child(i)
             p = self.mapping(para, ploc, PARAGRAPH_KEYS, "a paragraph")
             if p is None:
                 continue
@@ -749,16 +753,19 @@ class _Builder:
             if otherwise is not None:
                 if cond is None and "if" not in p:
                     self.problems.error(ploc.child(Key("else")), "'else' needs an 'if' in the same paragraph", "text")
-                self.check_interpolation(otherwise, ploc.child("else"))
+                self.check_interpolation(otherwise, ploc, "else")
             if text is not None:
-                self.check_interpolation(text, ploc.child("text"))
+                self.check_interpolation(text, ploc, "text")
                 out.append(Paragraph(text, cond, otherwise))
         return tuple(out)
 
-    def check_interpolation(self, text: str, loc: SourceLoc) -> None:
-        """Compile a text the player reads: {name}s declared, {if ...} alternatives sound; located errors."""
+    def check_interpolation(self, text: str, loc: SourceLoc, *keys: Any) -> None:
+        """Compile a text the player reads (at ``loc``, or at its child ``keys``): {name}s declared,
+        {if ...} alternatives sound; located errors. A text without braces is only text."""
         if "{" not in text and "}" not in text:
             return
+        if keys:
+            loc = loc.child(*keys)
         try:
             parts = compile_template(text, self.types, self._scene_exists)
         except TemplateError as exc:
@@ -775,6 +782,7 @@ class _Builder:
             else:
                 self.problems.error(at, f"text: {exc}", "text", under=self.cause(NAME_RE.findall(text)))
             return
+        remember(text, parts)  # validation and rendering read it from there, not compiled again
         self._shown.update(template_names(parts))
         for cond in template_conditions(parts):
             for var, name, _ in tested_items(cond.tree):
@@ -829,10 +837,11 @@ class _Builder:
         c = self.mapping(raw, loc, CHOICE_KEYS, "a choice")
         if c is None:
             return None
-        cid = self.ident(c, "id", loc)
+        # Each optional key is read only when written (most choices have a text, a goto and little else).
+        cid = self.ident(c, "id", loc) if "id" in c else None
         text = self.reader_text(c, "text", loc, required=True)
-        returns = self.flag(c, "return", loc)
-        call = self.scene_ref(c, "call", loc)
+        returns = self.flag(c, "return", loc) if "return" in c else False
+        call = self.scene_ref(c, "call", loc) if "call" in c else None
         branches: tuple[Branch, ...] = ()
         goto: str | None = ""
         if returns:
@@ -850,9 +859,9 @@ class _Builder:
                 )
         else:
             goto = self.scene_ref(c, "goto", loc, required=True)
-        cond = self.condition(c, loc, scene_exists)
-        requires = self.condition(c, loc, scene_exists, "requires")
-        locked = self.reader_text(c, "locked", loc) or ""
+        cond = self.condition(c, loc, scene_exists) if "if" in c else None
+        requires = self.condition(c, loc, scene_exists, "requires") if "requires" in c else None
+        locked = (self.reader_text(c, "locked", loc) or "") if "locked" in c else ""
         if locked and "requires" not in c:
             self.problems.error(
                 loc.child(Key("locked")), "'locked' gives the reason a 'requires' fails: add 'requires'", "choice"
@@ -871,10 +880,10 @@ class _Builder:
             branches=branches,
             call=call,
             returns=returns,
-            once=self.flag(c, "once", loc),
+            once=self.flag(c, "once", loc) if "once" in c else False,
             requires=requires,
             locked=locked,
-            flavour=self.flag(c, "flavour", loc),
+            flavour=self.flag(c, "flavour", loc) if "flavour" in c else False,
         )
 
     def flag(self, raw: dict[str, Any], key: str, loc: SourceLoc) -> bool:
@@ -1032,7 +1041,7 @@ class _Builder:
                     "type",
                 )
                 continue
-            self.check_interpolation(title, loc.child(str(name)))
+            self.check_interpolation(title, loc, str(name))
             out[str(name)] = title
         return out
 

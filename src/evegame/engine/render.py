@@ -76,19 +76,21 @@ class TemplateError(ValueError):
 
 
 _BRACE = re.compile(r"[{}]")
+# The characters ``_split_top`` looks at, for each separator it splits at: the rest is skipped by the regex.
+_SPLIT_AT = {sep: re.compile("['\"{}" + re.escape(sep) + "]") for sep in ":|"}
 
 
 def _closing(text: str, start: int) -> int:
     """The index of the '}' that closes the '{' at ``start`` (braces inside nest; '{{'/'}}' are literal)."""
     depth, i = 0, start
-    while i < len(text):
-        ch = text[i]
-        if ch == "{":
+    while (found := _BRACE.search(text, i)) is not None:
+        i = found.start()
+        if text[i] == "{":
             if i > start and text.startswith("{{", i):
                 i += 2
                 continue
             depth += 1
-        elif ch == "}":
+        else:
             depth -= 1
             if depth == 0:
                 return i
@@ -97,9 +99,10 @@ def _closing(text: str, start: int) -> int:
 
 
 def _split_top(text: str, sep: str) -> int:
-    """The index of the first ``sep`` not inside braces or quotes, or -1."""
+    """The index of the first ``sep`` (':' or '|') not inside braces or quotes, or -1."""
     depth, quote = 0, ""
-    for i, ch in enumerate(text):
+    for found in _SPLIT_AT[sep].finditer(text):
+        ch = found.group()
         if quote:
             if ch == quote:
                 quote = ""
@@ -109,8 +112,8 @@ def _split_top(text: str, sep: str) -> int:
             depth += 1
         elif ch == "}":
             depth -= 1
-        elif ch == sep and depth == 0:
-            return i
+        elif depth == 0:  # ch is sep
+            return found.start()
     return -1
 
 
@@ -206,6 +209,11 @@ def template_conditions(parts: tuple[Part, ...]) -> list[Condition]:
 
 
 _CACHE: dict[str, tuple[Part, ...]] = {}
+
+
+def remember(text: str, parts: tuple[Part, ...]) -> None:
+    """Keep ``parts``, compiled by the loader against the story's types, as the compiled form of ``text``."""
+    _CACHE.setdefault(text, parts)
 
 
 def compiled(text: str, variables: Mapping[str, Any]) -> tuple[Part, ...]:

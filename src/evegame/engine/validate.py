@@ -35,31 +35,46 @@ def next_scenes(
     return targets(choice)
 
 
-def reachable_from(story: Story, start: str, *, outside_calls: bool = False) -> set[str]:
-    """Scene ids reachable from ``start`` following every goto, conditions ignored."""
+def successors(story: Story, *, outside_calls: bool = False) -> dict[str, tuple[str, ...]]:
+    """Each scene's ``next_scenes`` over all its choices: the story's graph, built once for every walk over it."""
+    points = return_points(story)
+    graph: dict[str, tuple[str, ...]] = {}
+    for sid, scene in story.scenes.items():
+        following: list[str] = []
+        for choice in scene.choices:
+            if choice.call is None and not choice.returns and not choice.branches:
+                following.append(choice.goto)  # the usual choice: one goto (as next_scenes gives, without a call)
+            else:
+                following += next_scenes(story, choice, outside_calls=outside_calls, points=points)
+        graph[sid] = tuple(following)
+    return graph
+
+
+def reachable_from(
+    story: Story, start: str, *, outside_calls: bool = False, graph: dict[str, tuple[str, ...]] | None = None
+) -> set[str]:
+    """Scene ids reachable from ``start`` following every goto, conditions ignored (``graph``: the
+    story's ``successors`` with the same ``outside_calls``, when already built)."""
+    if graph is None:
+        graph = successors(story, outside_calls=outside_calls)
     seen = {start}
     queue = deque([start])
-    points = return_points(story)
     while queue:
-        scene = story.scenes.get(queue.popleft())
-        if scene is None:
-            continue
-        for choice in scene.choices:
-            for target in next_scenes(story, choice, outside_calls=outside_calls, points=points):
-                if target not in seen:
-                    seen.add(target)
-                    queue.append(target)
+        for target in graph.get(queue.popleft(), ()):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     return seen
 
 
-def can_reach_ending(story: Story) -> set[str]:
-    """Scene ids from which some ending is reachable, conditions ignored."""
+def can_reach_ending(story: Story, graph: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """Scene ids from which some ending is reachable, conditions ignored (``graph``: ``successors(story)``)."""
+    if graph is None:
+        graph = successors(story)
     incoming: dict[str, list[str]] = {sid: [] for sid in story.scenes}
-    points = return_points(story)
-    for scene in story.scenes.values():
-        for choice in scene.choices:
-            for target in next_scenes(story, choice, points=points):
-                incoming.setdefault(target, []).append(scene.id)
+    for sid, following in graph.items():
+        for target in following:
+            incoming.setdefault(target, []).append(sid)
     good = {sid for sid, s in story.scenes.items() if s.is_ending}
     queue = deque(good)
     while queue:
@@ -84,7 +99,8 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
         problems.error(
             story.manifest_loc, "the story has no ending: mark at least one scene with 'ending: NAME'", "ending"
         )
-    reached = reachable_from(story, story.start)
+    graph = successors(story)
+    reached = reachable_from(story, story.start, graph=graph)
     for scene in story.scenes.values():
         if scene.id in reached:
             continue
@@ -101,7 +117,7 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
                 "unreachable",
             )
     if endings:
-        good = can_reach_ending(story)
+        good = can_reach_ending(story, graph)
         for scene in story.scenes.values():
             if scene.id in reached and scene.id not in good:
                 problems.error(
@@ -151,7 +167,10 @@ def _warnings(story: Story, problems: Problems) -> None:
                 conditions.append((choice.condition, choice.loc.child("if")))
         if len(scene.choices) < 2:
             continue
-        texts = Counter(c.text.strip() for c in scene.choices)
+        stripped = [c.text.strip() for c in scene.choices]
+        if len(set(stripped)) == len(stripped):  # the usual case: every choice reads differently
+            continue
+        texts = Counter(stripped)
         for choice in scene.choices:
             if texts[choice.text.strip()] > 1 and choice.condition is None:
                 problems.warning(

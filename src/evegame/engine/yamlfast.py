@@ -17,6 +17,7 @@ import yaml
 from .yamlpath import Key, Within, YamlFileError, decode
 
 SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -24,6 +25,12 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 # First characters with which a plain scalar might be something other than a string.
 _MAYBE_NOT_STR = frozenset("yYnNtTfFoO~-+.0123456789<=")
+# Of those, the letters: a plain scalar starting with one is a bool or null only when it is one of
+# these words (PyYAML's bool and null patterns, exactly); other prose ("Them", "On the stair") is text.
+_WORD_START = frozenset("yYnNtTfFoO")
+_BOOL_NULL_WORDS = frozenset(
+    w for word in ("yes", "no", "true", "false", "on", "off", "null") for w in (word, word.capitalize(), word.upper())
+)
 # Deeper flow nesting ("[[[[..." or "{a: {a: ...") is refused before parsing: libyaml's time
 # grows with the square of the depth (8,000 levels take half a second), and no story needs it.
 MAX_DEPTH = 200
@@ -75,11 +82,18 @@ class FastLoader(SafeBase):  # type: ignore[misc]
     """
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_NOT_STR:
-            return _STR
+        if kind is _Scalar and implicit[0] and value:
+            first = value[0]
+            if first not in _MAYBE_NOT_STR:
+                return _STR
+            if first in _WORD_START and value not in _BOOL_NULL_WORDS and value[-1] != "\n":
+                return _STR
         return super().resolve(kind, value, implicit)
 
     notes: YamlNotes
+    # Whether a merge key ('<<', or an explicit tag) can be in the document at all; when not, no
+    # mapping's keys are searched for one. Set by ``parse_noting`` from the text.
+    merges_possible = True
 
     def get_single_data(self) -> Any:
         self.notes = YamlNotes()
@@ -107,37 +121,49 @@ class FastLoader(SafeBase):  # type: ignore[misc]
 
     def _plain(self, node: yaml.Node, memo: dict[int, Any], depth: int) -> Any:
         tag = node.tag
-        if tag == _STR and type(node) is yaml.ScalarNode:
+        if tag == _STR and type(node) is _Scalar:
             return node.value
         if depth > MAX_DEPTH:
             raise RecursionError("nested too deeply")
         key = id(node)
         if key in memo:  # an alias: the same object, as PyYAML gives
             return memo[key]
-        if tag == _SEQ and type(node) is yaml.SequenceNode:
+        if tag == _SEQ and type(node) is _Sequence:
             items: list[Any] = []
             memo[key] = items
             for index, child in enumerate(node.value):
-                items.append(self._plain(child, memo, depth + 1))
-                if type(child) is yaml.ScalarNode and not child.style and _is_yaml11_word(child.value):
-                    self._note_word(items, index, child)
+                if type(child) is _Scalar:
+                    value = child.value
+                    # a string scalar is its text (the common case, without a call)
+                    items.append(value if child.tag == _STR else self._plain(child, memo, depth + 1))
+                    if not child.style and len(value) <= 3 and value.lower() in YAML11_WORDS:
+                        self._note_word(items, index, child)
+                else:
+                    items.append(self._plain(child, memo, depth + 1))
             return items
-        if tag == _MAP and type(node) is yaml.MappingNode and not any(k.tag == _MERGE for k, _ in node.value):
+        if tag == _MAP and type(node) is _Mapping and not (self.merges_possible and _has_merge(node)):
             mapping: dict[Any, Any] = {}
             memo[key] = mapping
             for key_node, value_node in node.value:
-                k = self._plain(key_node, memo, depth + 1)
-                try:
-                    hash(k)
-                except TypeError:
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
-                    ) from None
+                if key_node.tag == _STR and type(key_node) is _Scalar:
+                    k = key_node.value
+                else:
+                    k = self._plain(key_node, memo, depth + 1)
+                    try:
+                        hash(k)
+                    except TypeError:
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                        ) from None
                 if k in mapping:
                     self._note_duplicate(node, key_node, k)
-                mapping[k] = self._plain(value_node, memo, depth + 1)
-                if type(value_node) is yaml.ScalarNode and not value_node.style and _is_yaml11_word(value_node.value):
-                    self._note_word(mapping, k, value_node)
+                if type(value_node) is _Scalar:
+                    value = value_node.value
+                    mapping[k] = value if value_node.tag == _STR else self._plain(value_node, memo, depth + 1)
+                    if not value_node.style and len(value) <= 3 and value.lower() in YAML11_WORDS:
+                        self._note_word(mapping, k, value_node)
+                else:
+                    mapping[k] = self._plain(value_node, memo, depth + 1)
             return mapping
         try:
             value = self.construct_object(node, deep=True)
@@ -150,8 +176,8 @@ class FastLoader(SafeBase):  # type: ignore[misc]
         return value
 
 
-def _is_yaml11_word(value: str) -> bool:
-    return len(value) <= 3 and value.lower() in YAML11_WORDS
+def _has_merge(node: yaml.MappingNode) -> bool:
+    return any(key_node.tag == _MERGE for key_node, _ in node.value)
 
 
 def _bad_value(node: yaml.Node, exc: Exception) -> BadValueError:
@@ -219,6 +245,8 @@ def parse_noting(text: str) -> tuple[Any, YamlNotes]:
         raise YamlFileError(f"YAML is nested too deeply (more than {MAX_DEPTH} levels of [ ] or {{ }})", *deep)
     try:
         loader = FastLoader(text)
+        # An implicit merge key is a plain '<<'; an explicit merge tag needs '!!', '!<...>' or a %TAG directive.
+        loader.merges_possible = any(mark in text for mark in ("<<", "!!", "!<", "%TAG"))
         try:
             return loader.get_single_data(), loader.notes
         finally:

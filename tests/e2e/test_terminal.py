@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import MINI
+from helpers import MINI, SHIPPED
 
 STORY = ["--story", str(MINI)]
 
@@ -72,3 +72,19 @@ def test_a_data_folder_that_is_a_file_is_said_in_plain_words_at_start(terminal, 
     term.keys("q")
     screen = term.wait_for("Quit evegame?")
     assert "will be lost" in screen.replace("\n", " ") or "lost" in screen
+
+
+def test_ctrl_q_right_after_a_choice_keeps_it_and_the_sidebar_shows_names(terminal, tmp_path: Path) -> None:
+    """Quitting with ctrl+q straight after a choice keeps that choice (the autosave follows the draw, and
+    is flushed on quit). The shipped story's sidebar shows its display names (labels), not list ids."""
+    term = terminal("--story", str(SHIPPED), size=(120, 40))
+    term.wait_for("New game")
+    term.keys("n")
+    screen = term.wait_for("Choices made: 0")
+    assert "Carrying: train ticket" in screen
+    term.keys("1")
+    term.wait_for("Choices made: 1")
+    term.keys("C-q")
+    term.wait_for(lambda s: not term.alive())
+    saved = json.loads((tmp_path / "data" / "saves" / "ballerina" / "auto.json").read_text())
+    assert saved["turns"] == 1

@@ -166,3 +166,45 @@ async def test_load_from_title_and_escape_closes(make_app) -> None:
         assert "Slot 4 is empty." in app.notes
         await pilot.press("escape")
         assert isinstance(app.screen, TitleScreen)
+
+
+async def test_the_autosave_is_written_after_the_next_scene_is_on_screen(make_app, data_dir: Path) -> None:
+    """A choice draws the next scene first; the autosave (write, fsync, lock) follows the draw."""
+    app = make_app()
+    shown_when_saved: list[str] = []
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        save = app.session.saves.save
+
+        def spy(slot, game, **kwargs):  # type: ignore[no-untyped-def]
+            shown_when_saved.append(app.screen.query_one("#scene-title").render().plain)
+            return save(slot, game, **kwargs)
+
+        app.session.saves.save = spy  # type: ignore[method-assign]
+        await pilot.press("1")
+        await pilot.pause()
+        assert shown_when_saved == ["The Desk"]  # the desk was on screen when its autosave was written
+        assert json.loads((saves_dir(data_dir) / "auto.json").read_text())["scene"] == "desk"
+
+
+async def test_a_pending_autosave_is_written_on_suspend_before_a_panel_opens_and_before_quitting(
+    make_app, data_dir: Path
+) -> None:
+    def turns() -> int:
+        return json.loads((saves_dir(data_dir) / "auto.json").read_text())["turns"]
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        app.choose(2)  # fight: back to the hall; no refresh yet, so the autosave is still pending
+        assert app.session.pending and turns() == 0
+        app.app_suspend_signal.publish(app)  # ctrl+z in a terminal
+        assert not app.session.pending and turns() == 1
+        app.choose(2)
+        await pilot.press("h")  # a panel opens over the game: saved first
+        assert not app.session.pending and turns() == 2
+        await pilot.press("escape")
+        app.choose(2)
+        assert app.session.pending
+        app.exit()  # ctrl+q, the quit dialog and a closed terminal all end here
+    assert turns() == 3

@@ -69,6 +69,7 @@ class GameSession:
         self.kept_previous: str | None = None  # where the last autosave put the game it replaced
         self.writable = True  # False: the data folder cannot be written (said once); nothing is tried
         self.unsaved: str | None = None  # why the last autosave failed (None: the game on disk is current)
+        self.pending = False  # a choice taken with ``autosave=False`` is not on disk yet (``flush``)
 
     def check_data_dir(self) -> str | None:
         """Why saves cannot be written in the data folder (None: they can), for the player to be told once.
@@ -90,6 +91,7 @@ class GameSession:
     # -- starting, loading, saving ------------------------------------------------------
 
     def start(self, game: Game, play_time: float = 0.0) -> None:
+        self.flush()  # the game being replaced is kept (autosaves rotate) as it was after its last choice
         self.game = game
         self.clock = PlayClock(play_time)
         self.codex_seen = set(game.codex)
@@ -129,6 +131,7 @@ class GameSession:
 
     def autosave(self) -> list[str]:
         """Save into the autosave slot; return problems as messages (empty when saved and nothing was set aside)."""
+        self.pending = False
         if not self.writable:
             self.unsaved = "the data folder cannot be written"
             return []  # the player was told at start
@@ -142,14 +145,26 @@ class GameSession:
 
     # -- playing ---------------------------------------------------------------------------
 
-    def choose(self, choice: str | int) -> Chosen:
-        """Take a choice (raises ChoiceError), autosave, and note an ending in the gallery."""
+    def flush(self) -> list[str]:
+        """Write the autosave a choice left pending (``choose(autosave=False)``); problems as messages."""
+        return self.autosave() if self.pending and self.game is not None else []
+
+    def choose(self, choice: str | int, *, autosave: bool = True) -> Chosen:
+        """Take a choice (raises ChoiceError), autosave, and note an ending in the gallery.
+
+        ``autosave=False``: the autosave is left pending for the front end to ``flush`` once the
+        new scene is on screen (and before quitting, switching screens or suspending).
+        """
         game = self.game
         if game is None:
             raise ChoiceError("there is no game in progress")
         outcome = game.choose(choice)
         messages = outcome_messages(game, outcome, self.codex_hint)
-        result = Chosen(outcome, messages, problems=self.autosave())
+        if autosave:
+            problems = self.autosave()
+        else:
+            problems, self.pending = [], True
+        result = Chosen(outcome, messages, problems=problems)
         if game.is_over:
             result.new_finds, problems = self.record_ending()
             result.problems += problems

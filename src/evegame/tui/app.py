@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App, CSSPathType, SystemCommand
 from textual.binding import Binding, BindingType
@@ -99,6 +100,7 @@ class EveGameApp(App[int]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.app_suspend_signal.subscribe(self, lambda _app: self.flush_autosave(), immediate=True)
         for warning in (self.settings.warning, self.gallery.warning):
             if warning:
                 self.notify(warning, title="Settings", severity="warning")
@@ -243,13 +245,27 @@ class EveGameApp(App[int]):
     def autosave(self) -> None:
         self.show_problems(self.session.autosave())
 
+    def flush_autosave(self) -> None:
+        """Write the autosave the last choice left pending (a no-op when there is none)."""
+        self.show_problems(self.session.flush())
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Quit, with the last choice saved first (whatever asked to quit: the dialog, ctrl+q, a test)."""
+        self.flush_autosave()
+        super().exit(result, return_code, message)
+
     def choose(self, choice: str | int) -> None:
-        """Take a choice, autosave, tell the player what changed, and show the result."""
+        """Take a choice, show the result, tell the player what changed, and autosave once it is drawn.
+
+        The autosave (a write, an fsync and a lock) runs after the next refresh, so the new scene
+        appears first; it is also flushed before quitting, before another screen opens and on
+        suspend. A crash in between loses at most the last choice (docs/reliability.md).
+        """
         game = self.game
         if game is None or game.is_over:
             return
         try:
-            chosen = self.session.choose(choice)
+            chosen = self.session.choose(choice, autosave=False)
         except ChoiceError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -258,6 +274,7 @@ class EveGameApp(App[int]):
             self.notify("\n".join(chosen.messages), title="Changed", markup=False, timeout=4)
         self.show_problems(chosen.problems)
         self.show_game(new_finds=chosen.new_finds)
+        self.call_after_refresh(self.flush_autosave)
 
     def show_problems(self, problems: list[str]) -> None:
         for problem in problems:
@@ -379,6 +396,7 @@ class EveGameApp(App[int]):
 
         if isinstance(self.screen, ConfirmScreen):
             return
+        self.flush_autosave()  # the dialog says whether the game is saved: make it so first
         detail = self.quit_detail()
 
         def answer(yes: bool | None) -> None:

@@ -81,6 +81,9 @@ class PlayScreen(Screen[None]):
         if app.game is not None:
             self.query_one(StatusPanel).show_game(app.game, app.codex_seen)
 
+    def on_screen_suspend(self) -> None:
+        eve(self).flush_autosave()  # another screen opens over the game (or replaces it): save the last choice
+
     def on_screen_resume(self) -> None:
         apply_breakpoints(self)  # the window may have changed size while another screen was on top
         self.refresh_status()

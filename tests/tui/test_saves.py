@@ -13,6 +13,7 @@ from evegame.tui.screens.dialogs import ConfirmScreen
 from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.saves import SlotsScreen
 from evegame.tui.screens.title import TitleScreen
+from evegame.tui.widgets import SceneText
 from helpers import MINI
 
 
@@ -177,13 +178,16 @@ async def test_the_autosave_is_written_after_the_next_scene_is_on_screen(make_ap
         save = app.session.saves.save
 
         def spy(slot, game, **kwargs):  # type: ignore[no-untyped-def]
-            shown_when_saved.append(app.screen.query_one("#scene-title").render().plain)
+            text = app.screen.query_one(SceneText)  # a Markdown: its text is mounted as blocks, frames later
+            first = text.children[0].render().plain if text.children and text.children[0].is_mounted else ""
+            shown_when_saved.append((app.screen.query_one("#scene-title").render().plain, first))
             return save(slot, game, **kwargs)
 
         app.session.saves.save = spy  # type: ignore[method-assign]
         await pilot.press("1")
         await pilot.pause()
-        assert shown_when_saved == ["The Desk"]  # the desk was on screen when its autosave was written
+        # the desk, its title and its text, was on screen when its autosave was written
+        assert shown_when_saved == [("The Desk", "Charon waits. You carry ticket.")]
         assert json.loads((saves_dir(data_dir) / "auto.json").read_text())["scene"] == "desk"
 
 

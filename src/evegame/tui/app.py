@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -274,7 +275,25 @@ class EveGameApp(App[int]):
             self.notify("\n".join(chosen.messages), title="Changed", markup=False, timeout=4)
         self.show_problems(chosen.problems)
         self.show_game(new_finds=chosen.new_finds)
-        self.call_after_refresh(self.flush_autosave)
+        self.flush_after_draw()
+
+    def flush_after_draw(self) -> None:
+        """Autosave after the frame that shows the new scene: once its text is mounted (the play
+        screen's Markdown parses it in a thread and mounts it a few frames later), then after a refresh."""
+        from .screens.play import PlayScreen
+
+        shown = self.screen.text_shown if isinstance(self.screen, PlayScreen) else None
+        if shown is None or shown.is_done:
+            self.call_after_refresh(self.flush_autosave)
+            return
+
+        async def flush_when_shown() -> None:
+            try:
+                await shown
+            finally:
+                self.call_after_refresh(self.flush_autosave)
+
+        self._flush_task = asyncio.create_task(flush_when_shown())  # a reference keeps the task alive
 
     def show_problems(self, problems: list[str]) -> None:
         for problem in problems:

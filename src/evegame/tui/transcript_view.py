@@ -1,9 +1,11 @@
-"""The history as a line-drawn view: wrapped once per width, only the lines on screen are drawn.
+"""The history as a line-drawn view: wrapped lazily from the latest entry, only the lines on screen drawn.
 
 A long game's transcript is hundreds of paragraphs; laying it out as Markdown widgets took
 seconds. Here the text is cut into words (``*em*``, ``_em_`` and ``**strong**`` kept as
 styles), wrapped greedily at the view's width, and drawn by ``render_line`` for the rows
-in view only.
+in view only. The view opens at the latest entry, so it wraps the last few screens' worth of
+paragraphs at once and the earlier ones in slices after each frame (the view stays on the
+same text as lines are added above it); Home, or scrolling near the top, wraps the rest at once.
 """
 
 from __future__ import annotations
@@ -134,17 +136,27 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     """
 
+    SLICE = 40  # paragraphs wrapped per frame while the earlier history is laid out in the background
+    AHEAD = 3  # screens of text wrapped above the view before it is drawn
+
     def __init__(self, blocks: list[Block], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.blocks = blocks
-        self.lines: list[Line] = []
+        self.lines: list[Line] = []  # the wrapped lines of blocks[self._first:]
+        self._first = len(blocks)
         self._width = -1
         self._follow_end = True  # at the latest scene until the player scrolls away from the bottom
         self._styles: dict[tuple[Kind, int], Style] = {}
+        self._scheduled = False
+
+    @property
+    def complete(self) -> bool:
+        """Whether every paragraph is wrapped (``lines`` is the whole transcript)."""
+        return self._first == 0
 
     @property
     def plain_lines(self) -> list[str]:
-        """Every laid-out line as plain text (for tests and copying)."""
+        """Every line laid out so far as plain text (for tests and copying); ``complete`` says if that is all."""
         return ["".join(text for text, _ in runs) for _, runs in self.lines]
 
     def visible_lines(self) -> list[str]:
@@ -158,6 +170,8 @@ class TranscriptView(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if self._width > 0:
             self._follow_end = new_value >= self.max_scroll_y
+            if not self.complete and new_value < self.scrollable_content_region.height:
+                self.call_next(self._wrap_up_to_view)  # near the top of what is wrapped: wrap more first
 
     def relayout(self) -> None:
         """Wrap the text at the view's width (when it changed); keep the bottom in view while following it."""
@@ -166,12 +180,58 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         if width != self._width:
             self._width = width
-            self.lines = layout(self.blocks, width)
+            self.lines, self._first = [], len(self.blocks)
             self._styles.clear()
-            self.virtual_size = Size(width, len(self.lines))
+            self._wrap_up(self.AHEAD * max(1, self.scrollable_content_region.height))
+            self._schedule()
         if self._follow_end:  # opens at the latest scene (again once the new size is laid out)
             self._to_end()
             self.call_after_refresh(self._to_end)
+
+    def _wrap_up(self, lines: int = 0, blocks: int = 0) -> None:
+        """Wrap earlier paragraphs until ``lines`` more lines or ``blocks`` more paragraphs (or all) are laid
+        out; what is in view stays in view."""
+        start = self._first
+        stop = max(0, start - blocks) if blocks else 0
+        chunks: list[list[Line]] = []
+        count, first = 0, start
+        while first > stop and (not lines or count < lines):
+            first -= 1
+            chunks.append(layout([self.blocks[first]], self._width))
+            count += len(chunks[-1])
+        if not chunks:
+            return
+        added = [line for chunk in reversed(chunks) for line in chunk]
+        self._first = first
+        self.lines[0:0] = added
+        self.virtual_size = Size(self._width, len(self.lines))
+        if self._follow_end:
+            self._to_end()
+        else:  # the same text stays in view as lines are added above it
+            self.scroll_to(y=self.scroll_y + len(added), animate=False, immediate=True)
+
+    def _schedule(self) -> None:
+        if not self.complete and not self._scheduled:
+            self._scheduled = True
+            self.call_after_refresh(self._wrap_slice)
+
+    def _wrap_slice(self) -> None:
+        """Wrap the next slice of earlier paragraphs (after a frame), until the whole history is laid out."""
+        self._scheduled = False
+        if self._width > 0:
+            self._wrap_up(blocks=self.SLICE)
+            self._schedule()
+
+    def _wrap_up_to_view(self) -> None:
+        if self._width > 0 and not self.complete and self.scroll_y < self.scrollable_content_region.height:
+            self._wrap_up(self.AHEAD * max(1, self.scrollable_content_region.height))
+
+    def action_scroll_home(self) -> None:
+        """Home: the first scene (the whole history wrapped first)."""
+        if self._width > 0:
+            self._wrap_up()
+        self._follow_end = False
+        super().action_scroll_home()
 
     def _to_end(self) -> None:
         if self._follow_end:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from time import monotonic
 
+from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -31,18 +32,21 @@ class SceneText(Markdown):
     def revealing(self) -> bool:
         return self._timer is not None
 
-    def show(self, text: str, speed: int = 0) -> None:
-        """Show ``text``; with ``speed`` > 0 reveal it at that many characters per second."""
+    def show(self, text: str, speed: int = 0) -> AwaitComplete:
+        """Show ``text``; with ``speed`` > 0 reveal it at that many characters per second.
+
+        Returns what completes once the new text (or the start of its reveal) is mounted.
+        """
         self._stop()
         self._full = text
         if speed <= 0 or not text:
-            self.update(text)
-            return
+            return self.update(text)
         self._speed = speed
         self._shown = 0
         self._started = monotonic()
-        self.update("")
+        shown = self.update("")
         self._timer = self.set_interval(1 / TICKS_PER_SECOND, self._tick)
+        return shown
 
     def _tick(self) -> None:
         """Show as much as the elapsed time allows: the speed holds even when ticks run late."""

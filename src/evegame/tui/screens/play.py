@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -43,6 +44,8 @@ class PlayScreen(Screen[None]):
         *SCROLL_KEYS,
     ]
 
+    text_shown: AwaitComplete | None = None  # completes once the scene's text is mounted (Markdown parses it apart)
+
     def compose(self) -> ComposeResult:
         apply_breakpoints(self)
         yield Header()
@@ -70,7 +73,7 @@ class PlayScreen(Screen[None]):
         title = self.query_one("#scene-title", Static)
         title.update(view.title)
         title.display = bool(view.title)
-        self.query_one(SceneText).show(view.text, app.settings.reveal_speed)
+        self.text_shown = self.query_one(SceneText).show(view.text, app.settings.reveal_speed)
         self.query_one(ChoiceList).show_choices(game.choices)
         self.refresh_status()
         self.query_one(ReadingPane).scroll_home(animate=False)

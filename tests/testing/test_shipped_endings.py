@@ -9,10 +9,9 @@ state its ending claims, and no achievement earned there may contradict it
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import random
 
 import pytest
 
@@ -30,10 +29,10 @@ PLAYTHROUGHS = sorted((ROOT / "tests" / "playthroughs").rglob("*.play.yaml"))
 ENDING_TRUTHS = {
     "within_the_rules": "'ledger' in secrets and not excommunicado and not broke_rule and seen(warden_hall)",
     "excommunicado": "excommunicado",
-    "mercy_and_marker": "seen(warden_mercy) and not excommunicado or seen(warden_mercy) and seen(hunt_refused)",
+    "mercy_and_marker": "seen(warden_mercy) and seen(warden_director)",
     "death": "wounds >= 3",
     "the_directors_chair": "'bargain' in secrets and favour >= 1 and (seen(warden_verdict) or seen(warden_confession))",
-    "walk_away": "not ('director' in owes)",
+    "walk_away": "not seen(warden_director) or not ('director' in owes)",
     "bound_to_the_table": "seen(hunt_adjudicator) or seen(warden_adjudicator)",
     "ghost": "ox_trust",
     "the_new_family": "'father' in secrets",

@@ -4,12 +4,14 @@ playthroughs and both explorers."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from evegame.engine import ChoiceError, Game, load_story
+from evegame.engine.model import Clamp
 from evegame.engine.saves import deserialize, serialize
 from evegame.testing.exhaustive import explore_exhaustive
 from evegame.testing.randomwalk import explore_random
@@ -288,3 +290,85 @@ def test_graph_draws_chance_conditional_call_and_return_edges_as_such(story_dir:
     assert 's_counter -.->|"return: Leave"| s_yard' in mermaid
     dot = render(story, "dot")
     assert '"hub" -> "win" [label="30%: Gamble", style=bold];' in dot
+
+
+def test_bounded_numbers_and_set_expressions_load_warm_from_the_cache_and_play_the_same(
+    story_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evegame.engine import loader
+    from evegame.engine.cache import LazyScenes
+
+    cache_dir = tmp_path / "cache"
+    fresh = load_story(story_dir).story
+    assert load_story(story_dir, cache_dir=cache_dir).problems == []  # the first load writes the entry
+
+    def no_parsing(_text: str) -> None:
+        raise AssertionError("a warm load parsed a story file")
+
+    monkeypatch.setattr(loader, "parse_noting", no_parsing)
+    warm = load_story(story_dir, cache_dir=cache_dir)
+    assert warm.problems == [] and warm.story is not None and isinstance(warm.story.scenes, LazyScenes)
+    assert warm.story.bounds == {"favour": (0, 5)}
+    # twice through the shop (favour +2 each time, kept at 5), then the fight (heat = heat + wounds * 2)
+    path = ["shop", "coin", "up", "leave", "back", "shop", "coin", "up", "leave", "fight"]
+    games = [Game(fresh, seed=3), Game(warm.story, seed=3)]
+    for key in path:
+        seen = [(g.scene, dict(g.variables), g.choices) for g in games]
+        assert seen[0] == seen[1]
+        for game in games:
+            game.choose(key)
+    assert games[0].variables == games[1].variables
+    assert (games[1].variables["favour"], games[1].variables["heat"]) == (5, 11)
+    assert games[0].scene == games[1].scene
+
+
+def _effects(story) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """Every choice's effects, an expression by its source (compiled ones compare by identity)."""
+    out: list[tuple[object, ...]] = []
+    for sid in story.scenes:
+        for choice in story.scenes[sid].choices:
+            for e in choice.effects:
+                value = e.value
+                if isinstance(value, Clamp):
+                    value = (getattr(value.amount, "source", value.amount), value.low, value.high)
+                out.append((sid, choice.key, e.op, e.var, value))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("written", "forged"),
+    [
+        (b'{"clamp":[2,0,5]}', b'{"clamp":[2,0,9]}'),  # other bounds than the variable's
+        (b'{"clamp":[2,0,5]}', b'{"clamp":["2",0,5]}'),  # an amount that is text in an 'add'
+        (b'{"clamp":[2,0,5]}', b'{"clamp":[2,0,5],"x":1}'),
+        (b'{"clamp":[2,0,5]}', b'{"clamp":[2.5,0,5]}'),
+        (b'"heat + wounds * 2"', b'"heat + items"'),  # an expression that does not type-check
+        (b'"heat + wounds * 2"', b"\"__import__('os')\""),
+    ],
+)
+def test_a_forged_clamped_value_in_the_cache_is_a_miss(
+    story_dir: Path, tmp_path: Path, written: bytes, forged: bytes
+) -> None:
+    from evegame.engine import cache as story_cache
+    from evegame.engine.loader import story_files
+
+    cache_dir = tmp_path / "cache"
+    expected = _effects(load_story(story_dir).story)
+    load_story(story_dir, cache_dir=cache_dir)
+    entry = story_cache.entry_path(cache_dir, story_cache.content_key(story_dir, story_files(story_dir)))
+    data = entry.read_bytes()
+    start = len(story_cache.MAGIC) + 40
+    offset = int.from_bytes(data[start - 8 : start], "big")
+    outer = json.loads(data[offset:])
+    chunks = [data[a:b] for a, b in outer["spans"]]
+    assert any(written in c for c in chunks)
+    chunks = [c.replace(written, forged) for c in chunks]
+    at, spans = start, []
+    for chunk in chunks:
+        spans.append([at, at + len(chunk)])
+        at += len(chunk)
+    outer["spans"] = spans
+    entry.write_bytes(story_cache.frame(json.dumps(outer).encode(), chunks))
+    story = load_story(story_dir, cache_dir=cache_dir).story
+    assert story is not None and isinstance(story.scenes, story_cache.LazyScenes)
+    assert _effects(story) == expected  # the forged chunk was not used: the scenes came from a fresh load

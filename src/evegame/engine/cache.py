@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any, Union
 
 from . import model
-from .conditions import Condition, ConditionError, parse_condition
+from .conditions import Condition, ConditionError, parse_condition, parse_expression
 from .model import Scene, SourceLoc, Story
 from .values import type_name
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 MAGIC = b"evegame-story-cache-json\n"
 CHUNK = 256  # scenes per lazily decoded chunk, at most
 MAX_NESTING = 32  # a YAML path or a value in an entry never nests deeper
@@ -102,6 +102,8 @@ def _encode(value: Any, rebase: Rebase) -> Any:
     """A model object as JSON data: a dataclass as the list of its fields, a condition as its source."""
     if isinstance(value, Condition):
         return value.source
+    if isinstance(value, model.Clamp):  # an effect's value: tagged, as no plain value is a mapping
+        return {"clamp": [_encode(value.amount, rebase), value.low, value.high]}
     if isinstance(value, SourceLoc):
         return [rebase.out(value.file), [_encode(p, rebase) for p in value.path]]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -127,12 +129,47 @@ class _Decoder:
     """Builds model objects from JSON data, checking every value against its field's type."""
 
     def __init__(
-        self, types_of: Mapping[str, str], scene_exists: Callable[[str], bool], rebase: Rebase | None = None
+        self,
+        types_of: Mapping[str, str],
+        scene_exists: Callable[[str], bool],
+        rebase: Rebase | None = None,
+        bounds: Mapping[str, tuple[int | None, ...]] | None = None,
     ) -> None:
         self.types_of = types_of
         self.scene_exists = scene_exists
         self.rebase = rebase
+        self.bounds = bounds or {}
         self.conditions: dict[str, Condition] = {}
+        self.expressions: dict[str, Condition] = {}
+
+    def clamp(self, op: str, var: str, data: dict[str, Any]) -> model.Clamp:
+        """A clamped or computed effect value, checked as the loader makes them: an ``add`` of a whole
+        number to a bounded number, or a ``set`` of a number variable to an expression (parsed and
+        type-checked again); either way with exactly the variable's declared bounds."""
+        parts = data.get("clamp")
+        if len(data) != 1 or type(parts) is not list or len(parts) != 3 or self.types_of.get(var) != "int":
+            raise _miss("a clamped value of the wrong shape")
+        amount, low, high = parts
+        if op == "add" and type(amount) is int and var in self.bounds:
+            bounds = tuple(self.bounds[var])
+        elif op == "set" and type(amount) is str:
+            bounds = tuple(self.bounds.get(var, (None, None)))
+            amount = self.expression(amount)
+        else:
+            raise _miss(f"a clamped value in a {op!r} effect")
+        if (low, high) != bounds:
+            raise _miss("a clamped value with other bounds than its variable's")
+        return model.Clamp(amount, low, high)
+
+    def expression(self, source: str) -> Condition:
+        found = self.expressions.get(source)
+        if found is None:
+            try:
+                found = parse_expression(source, self.types_of)
+            except ConditionError as exc:
+                raise CacheMiss(f"an expression that does not check: {exc}") from None
+            self.expressions[source] = found
+        return found
 
     def condition(self, source: Any) -> Condition:
         if not isinstance(source, str):
@@ -179,6 +216,8 @@ def _compiled(hint: Any) -> Decode:
         return lambda d, ctx: ctx.condition(d)
     if hint is SourceLoc:
         return _source_loc
+    if hint is model.Effect:
+        return _effect
     if hint in (str, int, bool, type(None)):
         want = hint
 
@@ -219,6 +258,14 @@ def _source_loc(d: Any, ctx: _Decoder) -> SourceLoc:
     ):
         return SourceLoc((ctx.rebase.back(d[0]) if ctx.rebase else d[0], tuple(d[1])))
     raise _miss("a source location that is not [file, path]")
+
+
+def _effect(d: Any, ctx: _Decoder) -> model.Effect:
+    """An effect: its kind, its variable and its value (plain data, or a tagged ``Clamp``)."""
+    if type(d) is not list or len(d) != 3 or type(d[0]) is not str or type(d[1]) is not str:
+        raise _miss("an Effect of the wrong shape")
+    op, var, value = d
+    return model.Effect(op, var, ctx.clamp(op, var, value) if type(value) is dict else ctx.plain(value, 0))
 
 
 def _union(options: list[Decode], optional: bool) -> Decode:
@@ -408,7 +455,10 @@ def _decode_story(
     variables = _Decoder({}, lambda _s: False).decode(
         dict[str, model.Value], fields[[n for n, _ in names].index("variables")]
     )
-    decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__, rebase)
+    bounds = _Decoder({}, lambda _s: False).decode(
+        dict[str, tuple[int | None, ...]], fields[[n for n, _ in names].index("bounds")]
+    )
+    decoder = _Decoder({k: type_name(v) for k, v in variables.items()}, index.__contains__, rebase, bounds)
     values = {name: decoder.decode(hint, value) for (name, hint), value in zip(names, fields, strict=True)}
     values["root"] = rebase.back(values["root"])
     values["files"] = [rebase.back(f) for f in values["files"]]

@@ -22,7 +22,6 @@ from .model import (
     Achievement,
     Branch,
     Choice,
-    Clamp,
     CodexEntry,
     Effect,
     Paragraph,
@@ -170,7 +169,7 @@ def _load_story(
         story = None
     if story is not None:
         story.content_hash = key
-        if use_cache and key and not problems and cache_dir is not None and _cacheable(story):
+        if use_cache and key and not problems and cache_dir is not None:
             cache.store(cache_dir, key, story, root)
     return LoadResult(story, problems)
 
@@ -181,18 +180,6 @@ def _fresh_scenes(root: Path, lenient: bool) -> dict[str, Scene]:
     if story is None:
         raise KeyError(f"{root} no longer loads")
     return dict(story.scenes)
-
-
-def _cacheable(story: Story) -> bool:
-    """Whether the cache can hold the story: not yet when an effect clamps or computes its value
-    (``model.Clamp``: a bounded number, a ``set`` to an expression); such a story loads fresh."""
-    if story.bounds:
-        return False
-    for scene in story.scenes.values():
-        effects = [*scene.on_enter, *(e for c in scene.choices for e in c.effects)]
-        if any(isinstance(e.value, Clamp) for e in effects):
-            return False
-    return True
 
 
 @dataclass

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..engine.conditions import Binary, BoolOp, Call, Condition, Lit, Node, Not, Var
 from ..engine.effects import EFFECTS, SlotChange
-from ..engine.model import Effect
+from ..engine.model import Clamp, Effect
 from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE, Threshold
 from .sim import Move, Table
 
@@ -77,30 +77,65 @@ class Analysis:
         story = table.story
         self.table = table
         conditions = table.choice_conditions() + [c for _, c in extra]
+        conditions += [c for moves in table.moves for m in moves for c in _flow_conditions(m)]
         counters: set[str] = {s for c in conditions for s in c.scenes}
         self.variables: tuple[str, ...] = tuple(story.variables)
         self.counters: tuple[str, ...] = tuple(sorted(counters))
-        self.names: tuple[str, ...] = self.variables + tuple(f"visits({s})" for s in self.counters)
+        # choices taken ``once``: a flag each, set when taken
+        self.onces: tuple[int, ...] = tuple(
+            m.number for moves in table.moves for m in moves if m.choice is not None and m.choice.once
+        )
+        self.names: tuple[str, ...] = (
+            self.variables
+            + tuple(f"visits({s})" for s in self.counters)
+            + tuple("taken({}:{})".format(*table.choice_ids[c]) for c in self.onces)
+        )
         n = len(self.names)
         self.slot = {name: i for i, name in enumerate(self.variables)}
         self.counter_slot = {s: len(self.variables) + i for i, s in enumerate(self.counters)}
-        defaults = [story.variables[v] for v in self.variables] + [0] * len(self.counters)
+        first_once = len(self.variables) + len(self.counters)
+        self.once_slot = {c: first_once + i for i, c in enumerate(self.onces)}
+        defaults = [story.variables[v] for v in self.variables] + [0] * len(self.counters) + [False] * len(self.onces)
         self.defaults: list[Any] = [tuple(v) if isinstance(v, list) else v for v in defaults]
         self.kind: list[str] = [
             INT if (type(v) is int) else LIST if isinstance(v, tuple) else WHOLE for v in self.defaults
         ]
-        for i in range(len(self.variables), n):
+        for i in range(len(self.variables), first_once):
             self.kind[i] = INT
         scenes = len(table.ids)
         self.observed = [_Obs() for _ in range(scenes)]
         for i, moves in enumerate(table.moves):
             for m in moves:
-                if m.condition is not None:
-                    self._observe(m.condition.tree, self.observed[i])
+                for cond in (m.condition, m.choice.requires if m.choice is not None else None):
+                    if cond is not None:
+                        self._observe(cond.tree, self.observed[i])
+                self._observe_flow(m, self.observed[i])
         for i, cond in extra:
             self._observe(cond.tree, self.observed[i])
-        self.edges = [self._edge(m) for moves in table.moves for m in moves]
+        self.edges = [self._edge(m, t) for moves in table.moves for m in moves for t in table.targets(m)]
         self._solve(scenes, n)
+
+    def _observe_flow(self, m: Move, obs: _Obs) -> None:
+        """What a choice's v2 flow reads where it is taken, each read whole (exact values): the
+        slots its goto branches test (on the values its effects leave) and its once flag."""
+        c = m.choice
+        if c is None:
+            return
+        for branch in c.branches:
+            if branch.condition is not None:
+                obs.whole |= {self.slot[v] for v in branch.condition.variables}
+                obs.whole |= {self.counter_slot[s] for s in branch.condition.scenes}
+        if c.once:
+            obs.whole.add(self.once_slot[m.number])
+
+    def _observe_effects(self, effects: tuple[Effect, ...], obs: _Obs) -> None:
+        """Effects that read values: a bounded ``add`` its own, an expression its variables (read whole)."""
+        for e in effects:
+            if isinstance(e.value, Clamp):
+                if e.op == "add":
+                    obs.whole.add(self.slot[e.var])
+                if not isinstance(e.value.amount, int):
+                    obs.whole |= {self.slot[v] for v in e.value.amount.variables}
 
     # -- what conditions read ---------------------------------------------------------------
 
@@ -160,13 +195,17 @@ class Analysis:
 
     # -- what choices do --------------------------------------------------------------------------
 
-    def _edge(self, move: Move) -> Edge:
+    def _edge(self, move: Move, target: int) -> Edge:
         n = len(self.names)
         shift: list[int | None] = [0] * n
         const: list[Any] = [None] * n
         killed: list[frozenset[str] | None] = [frozenset()] * n
         changes: dict[int, SlotChange] = {}
-        for effect in (*move.effects, *self.table.on_enter[move.goto]):
+        effects = (*move.effects, *self.table.on_enter[target])
+        self._observe_effects(effects, self.observed[move.scene])
+        if move.number in self.once_slot:
+            changes[self.once_slot[move.number]] = SlotChange(None, True, None, True)
+        for effect in effects:
             i = self.slot[effect.var]
             abstract = EFFECTS[effect.op].abstract
             assert abstract is not None  # the table keeps only effects on variables
@@ -177,14 +216,15 @@ class Analysis:
                 shift[i] = None
             else:
                 shift[i], const[i], killed[i] = change.shift, change.const, change.killed
-        sid = self.table.ids[move.goto]
+        sid = self.table.ids[target]
         if sid in self.counter_slot:
             j = self.counter_slot[sid]
             shift[j] = (shift[j] or 0) + 1
         guard: dict[int, tuple[float, float]] = {}
-        if move.condition is not None:
-            self._guard(move.condition.tree, guard)
-        return Edge(move.scene, move.goto, tuple(shift), tuple(killed), tuple(const), guard)
+        for cond in (move.condition, move.choice.requires if move.choice is not None else None):
+            if cond is not None:
+                self._guard(cond.tree, guard)
+        return Edge(move.scene, target, tuple(shift), tuple(killed), tuple(const), guard)
 
     def _guard(self, node: Node, out: dict[int, tuple[float, float]]) -> None:
         """Bounds on numbers implied by a condition: from the atoms of its top-level 'and'."""
@@ -268,6 +308,8 @@ class Analysis:
     def _start_value(self, slot: int) -> Any:
         """A slot's value on entering the start scene (before its canonical form)."""
         value = self.defaults[slot]
+        if slot >= len(self.variables) + len(self.counters):
+            return value  # no choice is taken yet
         if slot >= len(self.variables):
             return value + (self.counters[slot - len(self.variables)] == self.table.ids[self.table.start])
         ops = [_op(e) for e in self.table.on_enter[self.table.start] if e.var == self.variables[slot]]
@@ -391,25 +433,39 @@ class Analysis:
                 out.append((slot, _const(default)))
         return tuple(out)
 
-    def transfer(self, move: Move) -> list[tuple[int, Callable[[Any], Any]]]:
-        """The slots a choice can change, each with value -> canonical value in the target scene.
+    def transfer(self, move: Move, target: int | None = None) -> list[tuple[int, Callable[[Any], Any]]]:
+        """The slots a choice can change, each with value -> canonical value in the target scene
+        (``target``: one of ``table.targets(move)``; by default its goto).
 
         Slots the choice leaves alone and whose canonical form the target keeps are left out.
+        A choice with an expression (``computed``) changes slots by more than their own values:
+        its slots come with their canonical forms only, the effects applied by the caller.
         """
-        target = move.goto
+        target = move.goto if target is None else target
         ops: dict[int, list[tuple[Callable[[Any, Any], Any], Any]]] = {}
         for effect in (*move.effects, *self.table.on_enter[target]):
             ops.setdefault(self.slot[effect.var], []).append(_op(effect))
         counter = self.counter_slot.get(self.table.ids[target])
         if counter is not None:
             ops.setdefault(counter, []).append(_op(Effect("add", "", 1)))  # entering counts the visit
+        once = self.once_slot.get(move.number)
+        if once is not None:
+            ops.setdefault(once, []).append(_op(Effect("set", "", True)))
+        computed = self.computed(move, target)
         canon = self._canon_of[target]
         out = []
         for slot in range(len(self.names)):
             if slot not in ops and self._kept(slot, move.scene, target):
                 continue
-            out.append((slot, _compose(ops.get(slot, []), canon.get(slot))))
+            out.append((slot, _compose([] if computed else ops.get(slot, []), canon.get(slot))))
         return out
+
+    def computed(self, move: Move, target: int) -> bool:
+        """Whether a choice (with its target's entry) sets a value from an expression over others."""
+        return any(
+            isinstance(e.value, Clamp) and not isinstance(e.value.amount, int)
+            for e in (*move.effects, *self.table.on_enter[target])
+        )
 
     def _kept(self, slot: int, source: int, target: int) -> bool:
         """Whether canonical values of ``slot`` at ``source`` are canonical at ``target`` too."""
@@ -448,6 +504,15 @@ class Analysis:
             label = {INT: "thresholds", LIST: "names tested", WHOLE: "whole"}[kind]
             out[name] = label if used else "unused"
         return out
+
+
+def _flow_conditions(m: Move) -> list[Condition]:
+    """A choice's conditions besides its ``if``: ``requires`` and its goto branches'."""
+    c = m.choice
+    if c is None:
+        return []
+    out = [b.condition for b in c.branches if b.condition is not None]
+    return out + ([c.requires] if c.requires is not None else [])
 
 
 def _num(value: Any) -> int:

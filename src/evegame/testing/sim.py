@@ -34,6 +34,7 @@ class Move:
     effects: tuple[Effect, ...]
     goto: int
     apply: tuple[Applier, ...]
+    choice: Choice | None = None  # the story's choice (its v2 flow: branches, call, return, once, requires)
 
 
 class Table:
@@ -72,14 +73,29 @@ class Table:
                         _effects(choice.effects),
                         self.index[next(iter(targets(choice)), story.start)],
                         compile_effects(_effects(choice.effects)),
+                        choice,
                     )
                 )
             self.moves.append(tuple(() if scene.ending is not None else moves))
         self.ending_names = sorted(story.endings)
+        # where a ``return`` can lead: the goto of every choice that calls, in story order
+        self.return_points: tuple[int, ...] = tuple(
+            dict.fromkeys(self.index[c.goto] for sid in self.ids for c in story.scenes[sid].choices if c.call)
+        )
         self.goto_of = [0] * len(self.choice_ids)
         for compiled in self.moves:
             for m in compiled:
                 self.goto_of[m.number] = m.goto
+
+    def targets(self, move: Move) -> tuple[int, ...]:
+        """Every scene a choice can lead to: its goto, each branch, the scene it calls; a return, every
+        return point (which one is taken is the call stack's)."""
+        c = move.choice
+        if c is None:
+            return (move.goto,)
+        if c.returns:
+            return self.return_points
+        return tuple(self.index[t] for t in targets(c))
 
     def initial_variables(self) -> dict[str, Any]:
         return copy.deepcopy(self.story.variables)

@@ -304,7 +304,7 @@ def _atom_value(an: Analysis, atom: Atom, values: dict[int, Any], scene: int) ->
         cuts = sorted(c for c in an.cuts[slot][scene] if c > v)
         _lo, hi = an.range[slot][scene] or (v, v)
         return (v, cuts[0] - 1 if cuts else hi)
-    return v
+    return (v, v) if type(v) is int else v  # a number kept whole: its own interval
 
 
 def _given(an: Analysis, atom: Atom) -> bool:

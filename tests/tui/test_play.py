@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList, Static
+from textual.widgets._toast import Toast
 
 from evegame.tui.screens.dialogs import ConfirmScreen
 from evegame.tui.screens.ending import EndingScreen
@@ -207,3 +209,21 @@ async def test_the_narrow_status_panel_says_status_once(make_app) -> None:
         lines = app.screen.query_one(StatusPanel).render().plain.splitlines()
         assert box.border_title == "Status" and "Status" not in lines
         assert lines[0].startswith("Gold coins:")
+
+
+@pytest.mark.parametrize(("size", "keys"), [((100, 30), ()), ((80, 24), ("b",)), ((60, 20), ()), ((40, 12), ())])
+async def test_a_notification_covers_neither_the_scene_text_nor_the_choices(make_app, size, keys) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.9: toasts covered the choices, then the scene text; and they stacked."""
+    app = make_app(SHIPPED)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("n", *keys)
+        app.notify("Gold coins: 4 → 3 (-1)\nNew codex entry: The Ticket (press c)", title="Changed")
+        app.notify("Cannot save: the disk is full", severity="error")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 1 and "the disk is full" in toasts[0].render().plain  # one at a time, the latest
+        toast = toasts[0].region
+        assert toast.area > 0
+        for part in ("#scene-scroll", "#choices"):
+            region = app.screen.query_one(part).region
+            assert not toast.overlaps(region), (part, toast, region)

@@ -12,6 +12,8 @@ from textual import events
 from textual.app import App, CSSPathType, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
@@ -137,6 +139,26 @@ class EveGameApp(App[int]):
         if isinstance(self.screen, TooSmallScreen):
             return action in ("quit", "request_quit")
         return True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """One notification at a time, on one line where it can: a new one replaces the one shown.
+
+        The title leads the message and its lines are joined, so a toast fits the footer's line
+        (narrow windows) or the sidebar's corner (app.tcss), never over the scene text or the choices.
+        """
+        self.call_later(self.clear_notifications)  # in turn with the posted notifications: the older ones go
+        text = " · ".join(line.strip() for line in message.splitlines() if line.strip())
+        if title:
+            text = f"{escape(title) if markup else title}: {text}"
+        super().notify(text, title="", severity=severity, timeout=timeout, markup=markup)
 
     def _theme_changed(self, theme: Theme) -> None:
         if self.settings.theme != theme.name:

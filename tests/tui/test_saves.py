@@ -9,7 +9,7 @@ from textual.widgets import OptionList
 
 from evegame.engine import Game, read_story
 from evegame.engine.saves import SaveStore
-from evegame.tui.screens.dialogs import ConfirmScreen
+from evegame.tui.screens.dialogs import AnswersScreen, ConfirmScreen
 from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.saves import SlotsScreen
 from evegame.tui.screens.title import TitleScreen
@@ -212,3 +212,37 @@ async def test_a_pending_autosave_is_written_on_suspend_before_a_panel_opens_and
         assert app.session.pending
         app.exit()  # ctrl+q, the quit dialog and a closed terminal all end here
     assert turns() == 3
+
+
+async def test_a_slot_another_game_wrote_meanwhile_asks_overwrite_keep_theirs_or_save_elsewhere(
+    make_app, data_dir: Path
+) -> None:
+    """Issue 11: a slot changed on disk under the player (SlotChanged) offers three ways out, in a dialog."""
+    story = read_story(MINI)
+    other = SaveStore(data_dir, story)  # another evegame on the same data folder
+    theirs = Game(story)
+    theirs.choose("to_desk")
+    slot2 = saves_dir(data_dir) / "slot-2.json"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "s", "1", "s")  # slot 1 used, then the list again
+        assert isinstance(app.screen, SlotsScreen)
+        other.save("2", theirs, play_time=0)  # slot 2 was empty when listed
+        await pilot.press("2")
+        assert isinstance(app.screen, AnswersScreen)
+        assert "Slot 2 was empty when listed" in app.screen.detail and "It now holds The Desk" in app.screen.detail
+        await pilot.press("k")  # keep theirs
+        assert isinstance(app.screen, SlotsScreen) and "Slot 2 is kept" in app.notes_text()
+        assert json.loads(slot2.read_text())["scene"] == "desk"
+        assert slot_texts(app)["2"].startswith("Slot 2: The Desk")  # the list shows what is there now
+        other.save("2", theirs, play_time=5, overwrite=True)
+        await pilot.press("2", "y")  # asked as usual (it holds a save), then it changed again
+        assert isinstance(app.screen, AnswersScreen)
+        await pilot.press("e")  # save elsewhere: back to the list, the first empty slot picked
+        assert isinstance(app.screen, SlotsScreen)
+        assert app.screen.query_one("#slots", OptionList).highlighted == 2  # slot 3, the first empty one
+        assert json.loads(slot2.read_text())["scene"] == "desk"
+        other.save("2", theirs, play_time=9, overwrite=True)
+        await pilot.press("2", "y", "o")  # overwrite
+        assert isinstance(app.screen, PlayScreen)
+        assert json.loads(slot2.read_text())["scene"] == "hall" and "Save: Saved in slot 2." in app.notes

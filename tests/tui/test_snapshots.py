@@ -60,3 +60,22 @@ def test_screen(snap_compare, make_app, name: str, size: tuple[int, int]) -> Non
 
 def test_window_too_small(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(quiet(make_app()), run_before=play("n"), terminal_size=(20, 8))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_slot_changed_dialog(snap_compare, make_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Saving into a slot another game wrote since it was listed: overwrite, save elsewhere, keep theirs."""
+    from evegame.engine import Game
+    from evegame.engine.saves import SaveStore
+
+    app = quiet(make_app())
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("n", "s")
+        theirs = Game(app.story)
+        theirs.choose("to_desk")
+        SaveStore(app.data_path, app.story).save("2", theirs, play_time=0)
+        await pilot.press("2")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)

@@ -241,19 +241,13 @@ class EveGameApp(App[int]):
 
     def save_slot(self, slot: str, *, overwrite: bool = False, then: Callable[[], object] | None = None) -> bool:
         """Save into ``slot`` (then call ``then``); when another game wrote the slot meanwhile, ask first."""
-        from .screens.dialogs import ConfirmScreen
 
         if self.game is None:
             return False
         try:
             result = self.session.save(slot, overwrite=overwrite)
         except SlotChanged as exc:
-
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.save_slot(slot, overwrite=True, then=then)
-
-            self.push_screen(ConfirmScreen(f"Overwrite slot {slot}?", str(exc), yes="Overwrite", no="Cancel"), answer)
+            self.ask_slot_changed(slot, str(exc), then)
             return False
         except SaveError as exc:
             self.notify(f"Cannot save: {exc}", title="Save", severity="error", markup=False)
@@ -264,6 +258,36 @@ class EveGameApp(App[int]):
         if then is not None:
             then()
         return True
+
+    def ask_slot_changed(self, slot: str, why: str, then: Callable[[], object] | None) -> None:
+        """Another game wrote ``slot`` since it was listed: overwrite it, keep theirs, or save elsewhere."""
+        from .screens.dialogs import AnswersScreen
+        from .screens.saves import SlotsScreen
+
+        info = self.saves.info(slot)
+        if info is not None and info.ok:
+            choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
+            now = f"It now holds {info.scene_title}, {choices} in."
+        else:
+            now = "It now holds a save that cannot be read." if info is not None else "It is empty again."
+        answers = [("o", "Overwrite it with this game", "overwrite"), ("e", "Save in another slot", "elsewhere")]
+        answers.append(("k", "Keep theirs (save nothing)", "keep"))
+
+        def answer(choice: str | None) -> None:
+            slots = self.screen if isinstance(self.screen, SlotsScreen) and self.screen.mode == "save" else None
+            if choice == "overwrite":
+                self.save_slot(slot, overwrite=True, then=then)
+            elif choice == "elsewhere":
+                if slots is not None:
+                    slots.refresh_slots(highlight_free=True)
+                else:
+                    self.push_screen(SlotsScreen("save"))
+            else:
+                self.notify(f"Slot {slot} is kept as the other game saved it; nothing was saved.", title="Save")
+                if slots is not None:
+                    slots.refresh_slots()
+
+        self.push_screen(AnswersScreen(f"Slot {slot} changed on disk", f"{why}. {now}", answers), answer)
 
     def autosave(self) -> None:
         self.show_problems(self.session.autosave())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,6 +46,44 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class AnswersScreen(ModalScreen[str]):
+    """A question with a few answers, one per line, each with its key; escape gives the last (the safe one)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, detail: str, answers: list[tuple[str, str, str]]) -> None:
+        """``answers``: (key, label, value) each; the dialog is dismissed with the value picked."""
+        super().__init__(classes="dialog answers")
+        self.question, self.detail, self.answers = question, detail, answers
+
+    def compose(self) -> ComposeResult:
+        apply_breakpoints(self)
+        with Vertical(id="dialog-box"):
+            yield Static(self.question, id="dialog-question", markup=False)
+            if self.detail:
+                yield Static(self.detail, id="dialog-detail", markup=False)
+            with Vertical(id="dialog-buttons"):
+                for i, (key, label, value) in enumerate(self.answers):
+                    yield Button(f"{label} ({key})", id=f"answer-{value}", variant="primary" if i == 0 else "default")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for key, _, value in self.answers:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("answer-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.answers[-1][2])
 
 
 class NoticeScreen(ModalScreen[None]):

@@ -53,7 +53,8 @@ class SlotsScreen(Panel):
     def on_mount(self) -> None:
         self.refresh_slots()
 
-    def refresh_slots(self) -> None:
+    def refresh_slots(self, *, highlight_free: bool = False) -> None:
+        """List the slots as they are on disk now; ``highlight_free``: the first empty slot is highlighted."""
         saves = self.eve.saves
         options = []
         for slot in self.slots:
@@ -65,7 +66,8 @@ class SlotsScreen(Panel):
             options.append(Option(text, id=f"slot-{slot}"))
         menu = self.query_one("#slots", OptionList)
         menu.set_options(options)
-        menu.highlighted = 0
+        free = [i for i, slot in enumerate(self.slots) if self.infos[slot] is None]
+        menu.highlighted = free[0] if highlight_free and free else 0
         menu.focus()
 
     @on(OptionList.OptionSelected, "#slots")

@@ -97,7 +97,7 @@ def effects_lines(rng: random.Random, kind: int, codex_id: str, indent: str) -> 
         return [f"{indent}effects:", f"{indent}  give: [knife]", f"{indent}  set: {{met_wick: true}}"]
     return [
         f"{indent}effects:",
-        f"{indent}  - set: {{met_wick: false}}",
+        f'{indent}  - set: {{heat: "heat + wounds // 2"}}',
         f"{indent}  - add: {{resolve: -1}}",
     ]
 
@@ -200,7 +200,7 @@ story:
     wounds: 0
     heat: 0
     favour: 2
-    resolve: 5
+    resolve: {{value: 5, min: 0, max: 10}}
     excommunicado: false
     met_wick: false
     items: [ticket]

@@ -360,11 +360,12 @@ EFFECTS: dict[str, EffectKind] = {
 }
 
 EFFECT_KEYS: frozenset[str] = frozenset(key for kind in EFFECTS.values() for key in (kind.name, *kind.companions))
+_KIND_NAMES: frozenset[str] = frozenset(EFFECTS)
 
 
 def parse_block(ctx: EffectContext, block: Mapping[str, Any], loc: SourceLoc) -> Iterator[Effect]:
     """The effects of one checked effect block (its keys already known to be ``EFFECT_KEYS``), in table order."""
-    for kind in EFFECTS.values():
+    for kind in EFFECTS.values() if not block.keys() <= _KIND_NAMES else ():  # companions: 'into', 'from'
         for key in kind.companions:
             if key in block and kind.name not in block:
                 ctx.problems.error(

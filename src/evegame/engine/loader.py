@@ -200,6 +200,7 @@ class _Builder:
     inventory: str | None = None
     incomplete: bool = False  # a file did not parse: references into it cannot be judged
     _conditions: dict[str, Condition] = field(default_factory=dict)
+    _template_conditions: dict[str, Condition] = field(default_factory=dict)  # of {if ...} in texts, by source
     # unquoted yes/no/on/off/y/n not yet judged: (id of container, key) -> (file, word, line, col)
     _words: dict[tuple[int, Any], tuple[str, str, int, int]] = field(default_factory=dict)
     # names whose declaration went wrong -> that problem: errors where they are used follow from it
@@ -754,7 +755,7 @@ class _Builder:
         if keys:
             loc = loc.child(*keys)
         try:
-            parts = compile_template(text, self.types, self._scene_exists)
+            parts = compile_template(text, self.types, self._scene_exists, conditions=self._template_conditions)
         except TemplateError as exc:
             at = loc.child(Within(text[exc.offset :].split("\n", 1)[0][:40]))
             if exc.name:
@@ -856,14 +857,16 @@ class _Builder:
         effects = self.parse_effects(c.get("effects"), loc.child("effects")) if "effects" in c else ()
         if text is None or goto is None:
             return None
-        key = cid or f"choice_{index + 1}"
-        return Choice(
-            key,
-            text,
-            goto,
-            cond,
-            effects,
-            loc,
+        # Every field given, so the instance is filled in one step: a frozen dataclass's own __init__
+        # sets each of its 13 fields through object.__setattr__ (a third of the time of a plain choice).
+        choice: Choice = object.__new__(Choice)
+        choice.__dict__.update(
+            key=cid or f"choice_{index + 1}",
+            text=text,
+            goto=goto,
+            condition=cond,
+            effects=effects,
+            loc=loc,
             branches=branches,
             call=call,
             returns=returns,
@@ -872,6 +875,7 @@ class _Builder:
             locked=locked,
             flavour=self.flag(c, "flavour", loc) if "flavour" in c else False,
         )
+        return choice
 
     def flag(self, raw: dict[str, Any], key: str, loc: SourceLoc) -> bool:
         """An optional true/false key (default false)."""

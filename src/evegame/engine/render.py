@@ -122,8 +122,12 @@ def compile_template(
     types: Mapping[str, str],
     scene_exists: Callable[[str], bool] | None = None,
     base: int = 0,
+    conditions: dict[str, Condition] | None = None,
 ) -> tuple[Part, ...]:
-    """Parse and check ``text``; raise TemplateError (offsets count from ``base``) on a bad part."""
+    """Parse and check ``text``; raise TemplateError (offsets count from ``base``) on a bad part.
+
+    ``conditions``: the conditions of inline alternatives parsed so far against the same ``types``
+    and ``scene_exists``, by source (the loader's, for all the texts of a story); added to."""
     parts: list[Part] = []
     literal: list[str] = []
     i = 0
@@ -147,24 +151,34 @@ def compile_template(
         if literal:
             parts.append("".join(literal))
             literal = []
-        parts.append(_part(inner, types, scene_exists, base + i))
+        parts.append(_part(inner, types, scene_exists, base + i, conditions))
         i = end + 1
     if literal:
         parts.append("".join(literal))
     return tuple(parts)
 
 
-def _part(inner: str, types: Mapping[str, str], scene_exists: Callable[[str], bool] | None, at: int) -> Part:
+def _part(
+    inner: str,
+    types: Mapping[str, str],
+    scene_exists: Callable[[str], bool] | None,
+    at: int,
+    conditions: dict[str, Condition] | None,
+) -> Part:
     stripped = inner.strip()
     if stripped.startswith("if ") or stripped == "if":
-        return _alternative(inner, types, scene_exists, at)
+        return _alternative(inner, types, scene_exists, at, conditions)
     if stripped not in types:
         raise TemplateError(f"undeclared variable {{{stripped}}}", at, stripped)
     return Slot(stripped, at)
 
 
 def _alternative(
-    inner: str, types: Mapping[str, str], scene_exists: Callable[[str], bool] | None, at: int
+    inner: str,
+    types: Mapping[str, str],
+    scene_exists: Callable[[str], bool] | None,
+    at: int,
+    conditions: dict[str, Condition] | None,
 ) -> Alternative:
     body_at = at + 1 + inner.index("if") + 2
     body = inner[inner.index("if") + 2 :]
@@ -172,10 +186,14 @@ def _alternative(
     if colon < 0:
         raise TemplateError("an inline alternative reads {if CONDITION: shown when true|shown when false}", at)
     source = body[:colon]
-    try:
-        condition = parse_condition(source.strip(), types, scene_exists)
-    except ConditionError as exc:
-        raise TemplateError(f"bad condition {source.strip()!r}: {exc}", body_at + exc.offset) from None
+    condition = conditions.get(source.strip()) if conditions is not None else None
+    if condition is None:
+        try:
+            condition = parse_condition(source.strip(), types, scene_exists)
+        except ConditionError as exc:
+            raise TemplateError(f"bad condition {source.strip()!r}: {exc}", body_at + exc.offset) from None
+        if conditions is not None:
+            conditions[source.strip()] = condition
     rest = body[colon + 1 :]
     rest_at = body_at + colon + 1
     bar = _split_top(rest, "|")
@@ -183,8 +201,8 @@ def _alternative(
     lead = len(then) - len(then.lstrip(" "))
     return Alternative(
         condition,
-        compile_template(then.lstrip(" "), types, scene_exists, rest_at + lead),
-        compile_template(otherwise, types, scene_exists, rest_at + bar + 1),
+        compile_template(then.lstrip(" "), types, scene_exists, rest_at + lead, conditions),
+        compile_template(otherwise, types, scene_exists, rest_at + bar + 1, conditions),
     )
 
 

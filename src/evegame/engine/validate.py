@@ -157,11 +157,15 @@ def _warnings(story: Story, problems: Problems) -> None:
         for para in scene.paragraphs:
             if para.condition is not None:
                 conditions.append((para.condition, scene.loc))
-            used.update(_interpolated(para.text, story))
-            used.update(_interpolated(para.otherwise or "", story))
-        used.update(_interpolated(scene.title, story))
+            if "{" in para.text:
+                used.update(_interpolated(para.text, story))
+            if para.otherwise and "{" in para.otherwise:
+                used.update(_interpolated(para.otherwise, story))
+        if "{" in scene.title:
+            used.update(_interpolated(scene.title, story))
         for choice in scene.choices:
-            used.update(_interpolated(choice.text, story))
+            if "{" in choice.text:
+                used.update(_interpolated(choice.text, story))
         for choice in scene.choices:
             if choice.condition is not None:
                 conditions.append((choice.condition, choice.loc.child("if")))

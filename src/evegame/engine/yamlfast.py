@@ -82,6 +82,8 @@ class FastLoader(SafeBase):  # type: ignore[misc]
     """
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is _Scalar and not implicit[0] and not self.yaml_path_resolvers:
+            return _STR  # quoted or a block: text (PyYAML's default for a scalar that is not plain)
         if kind is _Scalar and implicit[0] and value:
             first = value[0]
             if first not in _MAYBE_NOT_STR:

@@ -201,6 +201,7 @@ class _Builder:
     incomplete: bool = False  # a file did not parse: references into it cannot be judged
     _conditions: dict[str, Condition] = field(default_factory=dict)
     _template_conditions: dict[str, Condition] = field(default_factory=dict)  # of {if ...} in texts, by source
+    _noted: set[int] = field(default_factory=set)  # ids of those whose tested items are in _tested
     # unquoted yes/no/on/off/y/n not yet judged: (id of container, key) -> (file, word, line, col)
     _words: dict[tuple[int, Any], tuple[str, str, int, int]] = field(default_factory=dict)
     # names whose declaration went wrong -> that problem: errors where they are used follow from it
@@ -457,6 +458,9 @@ class _Builder:
         return value
 
     def string(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
+        value = raw.get(key)
+        if type(value) is str and not self._words:  # the usual case: text, and no YAML 1.1 word to judge
+            return value
         if key not in raw:
             if required:
                 self.problems.error(loc, f"missing required key {key!r}", "missing-key")
@@ -571,7 +575,7 @@ class _Builder:
     def reader_text(self, raw: dict[str, Any], key: str, loc: SourceLoc, *, required: bool = False) -> str | None:
         """A string the player reads: {name}s and {if ...} alternatives in it are checked."""
         value = self.string(raw, key, loc, required=required)
-        if value is not None:
+        if value is not None and ("{" in value or "}" in value):
             self.check_interpolation(value, loc, key)
         return value
 
@@ -728,7 +732,8 @@ class _Builder:
             if self.yaml11_word(raw, i, "a paragraph is text"):
                 continue
             if isinstance(para, str):
-                self.check_interpolation(para, tloc, i)
+                if "{" in para or "}" in para:
+                    self.check_interpolation(para, tloc, i)
                 out.append(Paragraph(para))
                 continue
             ploc = tloc.child(i)
@@ -773,6 +778,9 @@ class _Builder:
         remember(text, parts)  # validation and rendering read it from there, not compiled again
         self._shown.update(template_names(parts))
         for cond in template_conditions(parts):
+            if id(cond) in self._noted:  # a condition met in an earlier text: its items are noted already
+                continue
+            self._noted.add(id(cond))
             for var, name, _ in tested_items(cond.tree):
                 self._tested.setdefault((var, name), loc)
 

@@ -110,3 +110,14 @@ def test_an_unclosed_brace_is_an_error(write_story) -> None:
     root = write_story({"scenes.yaml": SCENES.replace("{{not a name}}", "{not a name")}, MANIFEST)
     ((line, _, message),) = _errors(root)
     assert line == 5 and "unclosed '{'" in message
+
+
+def test_apostrophes_in_an_inline_alternative_are_prose(write_story) -> None:
+    # An apostrophe in the shown text ("you're") once opened a quoted string, hid the '|',
+    # and the player read both parts joined by the bar.
+    scenes = SCENES.replace(
+        '"{if coins > 2: Rich {name}|Poor {name}}, {if lamp: lit}."',
+        "\"{if name == 'x' or lamp: You're lit|You're in the dark, aren't you}. {if coins > 2: Don't|Do}.\"",
+    )
+    game = Game.load(write_story({"scenes.yaml": scenes}, MANIFEST))
+    assert game.scene.text.split("\n\n")[2] == "You're in the dark, aren't you. Don't."

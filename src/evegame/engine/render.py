@@ -99,10 +99,15 @@ def _closing(text: str, start: int) -> int:
 
 
 def _split_top(text: str, sep: str) -> int:
-    """The index of the first ``sep`` (':' or '|') not inside braces or quotes, or -1."""
+    """The index of the first ``sep`` (':' or '|') not inside braces or quotes, or -1.
+
+    Quotes count only in a condition (before the ':'); in the shown text ('|') an apostrophe or a
+    quotation mark is prose ("you're", "don't"), never the start of a string."""
     depth, quote = 0, ""
     for found in _SPLIT_AT[sep].finditer(text):
         ch = found.group()
+        if sep == "|" and ch in "'\"":
+            continue
         if quote:
             if ch == quote:
                 quote = ""

@@ -17,7 +17,7 @@ import sys
 from evegame.engine import Game, read_story
 game = Game(read_story({str(SHIPPED)!r}))
 while not game.is_over:
-    game.choose(1)
+    game.choose(game.available()[0].key)  # the first choice that can be taken (a locked one is shown, not taken)
 print(sorted(m for m in sys.modules if m in ("evegame.paths", "platformdirs")))  # the user's folders
 from evegame.testing.runner import Runner
 result = Runner().run_file({str(ROOT / "tests" / "playthroughs" / "rules_kept.play.yaml")!r})

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import tempfile
@@ -187,6 +188,14 @@ def text_replaced(markdown: Markdown) -> Any:
 MARKS = Marks()
 
 
+def settle_heap() -> None:
+    """Collect, then freeze what is left: a full garbage collection of what earlier runs in this process
+    left behind (the bare History's 168,000-character Static, Textual's caches) must not land in a
+    timed key of the next app (it cost either app 150-300 ms at random)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def timed(pilot: Any, key: str) -> tuple[float, float]:
     """Wall and CPU seconds from the key to the first refresh after the app's update (``MARKS``)."""
     MARKS.painted = asyncio.Event()
@@ -226,6 +235,7 @@ async def evegame_choices(story_dir: Path, choices: int) -> list[tuple[float, fl
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await pilot.pause()
+        settle_heap()
         for _ in range(choices):
             out.append(await timed(pilot, "1"))
             app.clear_notifications()
@@ -237,6 +247,7 @@ async def bare_choices(views: list[tuple[str, str, list[str], str]]) -> list[tup
     out = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        settle_heap()
         for _ in range(len(views) - 1):
             out.append(await timed(pilot, "1"))
     return out
@@ -252,6 +263,7 @@ async def evegame_history(story_dir: Path, choices: int) -> tuple[float, float]:
             game.choose(1)  # straight through the engine: only the panel's opening is timed
         app.show_game()
         await pilot.pause()
+        settle_heap()
         return await timed(pilot, "h")
 
 
@@ -259,6 +271,7 @@ async def bare_history(views: list[tuple[str, str, list[str], str]], text: str) 
     app = BareScene(views[:1], history=text)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        settle_heap()
         return await timed(pilot, "h")
 
 

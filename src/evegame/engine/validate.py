@@ -37,17 +37,30 @@ def next_scenes(
 
 def successors(story: Story, *, outside_calls: bool = False) -> dict[str, tuple[str, ...]]:
     """Each scene's ``next_scenes`` over all its choices: the story's graph, built once for every walk over it."""
+    return _graphs(story)[1 if outside_calls else 0]
+
+
+def _graphs(story: Story) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The story's graph, and the graph of play with no call open (they differ only at calls and returns)."""
     points = return_points(story)
     graph: dict[str, tuple[str, ...]] = {}
+    special: list[str] = []  # scenes with a call or a return
     for sid, scene in story.scenes.items():
         following: list[str] = []
         for choice in scene.choices:
             if choice.call is None and not choice.returns and not choice.branches:
                 following.append(choice.goto)  # the usual choice: one goto (as next_scenes gives, without a call)
             else:
-                following += next_scenes(story, choice, outside_calls=outside_calls, points=points)
+                following += next_scenes(story, choice, points=points)
+                if choice.call is not None or choice.returns:
+                    special.append(sid)
         graph[sid] = tuple(following)
-    return graph
+    outside = dict(graph)
+    for sid in dict.fromkeys(special):
+        outside[sid] = tuple(
+            t for c in story.scenes[sid].choices for t in next_scenes(story, c, outside_calls=True, points=points)
+        )
+    return graph, outside
 
 
 def reachable_from(
@@ -99,7 +112,7 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
         problems.error(
             story.manifest_loc, "the story has no ending: mark at least one scene with 'ending: NAME'", "ending"
         )
-    graph = successors(story)
+    graph, outside = _graphs(story)
     reached = reachable_from(story, story.start, graph=graph)
     for scene in story.scenes.values():
         if scene.id in reached:
@@ -125,7 +138,7 @@ def check_story(story: Story, problems: Problems, *, lenient: bool = False) -> N
                     f"no ending can be reached from scene {scene.id!r}: every path from it loops without end",
                     "trap",
                 )
-    for sid in sorted(reachable_from(story, story.start, outside_calls=True)):
+    for sid in sorted(reachable_from(story, story.start, outside_calls=True, graph=outside)):
         found = story.scenes.get(sid)
         for choice in found.choices if found is not None else ():
             if choice.returns:

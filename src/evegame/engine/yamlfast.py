@@ -82,14 +82,16 @@ class FastLoader(SafeBase):  # type: ignore[misc]
     """
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
-        if kind is _Scalar and not implicit[0] and not self.yaml_path_resolvers:
-            return _STR  # quoted or a block: text (PyYAML's default for a scalar that is not plain)
-        if kind is _Scalar and implicit[0] and value:
-            first = value[0]
-            if first not in _MAYBE_NOT_STR:
-                return _STR
-            if first in _WORD_START and value not in _BOOL_NULL_WORDS and value[-1] != "\n":
-                return _STR
+        if kind is _Scalar:
+            if not implicit[0]:
+                if not self.yaml_path_resolvers:
+                    return _STR  # quoted or a block: text (PyYAML's default for a scalar that is not plain)
+            elif value:
+                first = value[0]
+                if first not in _MAYBE_NOT_STR:
+                    return _STR
+                if first in _WORD_START and value not in _BOOL_NULL_WORDS and value[-1] != "\n":
+                    return _STR
         return super().resolve(kind, value, implicit)
 
     notes: YamlNotes

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from textual.app import App, ComposeResult
 
+from evegame.session import Entry
 from evegame.tui.screens.ending import EndingScreen
 from evegame.tui.screens.history import HistoryScreen
 from evegame.tui.screens.play import PlayScreen
-from evegame.tui.transcript_view import TranscriptView
+from evegame.tui.transcript_view import Block, TranscriptView, layout, transcript_blocks
 from helpers import SHIPPED
 
 
@@ -99,3 +101,58 @@ async def test_page_keys_scroll_the_ending_text(make_app) -> None:
         assert body.scroll_y > 0 and menu.highlighted == 0
         await pilot.press("space", "space", "space", "space", "space")
         assert body.scroll_y == body.max_scroll_y
+
+
+class _TranscriptApp(App[None]):
+    """A long transcript in the view, alone (History of a 400-scene game)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        super().__init__()
+        self.blocks = blocks
+
+    def compose(self) -> ComposeResult:
+        yield TranscriptView(self.blocks)
+
+
+async def test_a_long_history_opens_at_the_end_wrapped_lazily_and_reads_the_same_as_wrapped_at_once() -> None:
+    """History of a long game draws its latest entry first and wraps the rest later; the text is the same."""
+    paragraph = "Eve counts the doors, the windows and the hands of the men at the bar. " * 4
+    blocks = transcript_blocks(
+        [Entry(f"s{n}", f"Scene {n}", f"{paragraph}\n\n{paragraph}", f"Choice {n}") for n in range(1, 401)]
+    )
+    app = _TranscriptApp(blocks)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TranscriptView)
+        width = view.scrollable_content_region.width
+        eager = ["".join(t for t, _ in runs) for _, runs in layout(blocks, width)]
+        await pilot.pause()
+        for _ in range(200):  # the earlier paragraphs are wrapped in slices, after frames
+            if view.complete:
+                break
+            await pilot.pause()
+        assert view.complete and view.plain_lines == eager
+        assert view.scroll_y == view.max_scroll_y  # still at the latest entry
+        assert "You chose: Choice 400" in view.visible_lines()
+        await pilot.press("home")
+        assert view.visible_lines()[0] == "1. Scene 1"
+
+
+async def test_scrolling_up_while_the_history_is_still_being_wrapped_keeps_the_text_in_view() -> None:
+    paragraph = "The rain has not stopped since the theatre. " * 5
+    blocks = transcript_blocks([Entry(f"s{n}", f"Scene {n}", paragraph, f"Choice {n}") for n in range(1, 121)])
+    app = _TranscriptApp(blocks)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.pause()
+        view.SLICE = 1  # one paragraph per frame: still wrapping while the player reads
+        view._width = -1
+        view.relayout()  # as when History opens
+        view.focus()
+        await pilot.press("pageup")
+        assert not view.complete and not view._follow_end
+        shown = view.visible_lines()
+        wrapped = len(view.lines)
+        for _ in range(5):
+            await pilot.pause()
+        assert len(view.lines) > wrapped  # more was wrapped above ...
+        assert view.visible_lines() == shown  # ... and the same text stayed in view

@@ -202,13 +202,17 @@ class TranscriptView(ScrollView, can_focus=True):
         if not chunks:
             return
         added = [line for chunk in reversed(chunks) for line in chunk]
+        # where the player is going: a page key may have started a scroll that has not moved yet
+        target, bottom = self.scroll_target_y, self.max_scroll_y
         self._first = first
         self.lines[0:0] = added
         self.virtual_size = Size(self._width, len(self.lines))
-        if self._follow_end:
+        leaving = target != self.scroll_y and target < bottom  # a scroll up under way
+        if self._follow_end and not leaving:
             self._to_end()
         else:  # the same text stays in view as lines are added above it
-            self.scroll_to(y=self.scroll_y + len(added), animate=False, immediate=True)
+            self._follow_end = False
+            self.scroll_to(y=target + len(added), animate=False, immediate=True)
 
     def _schedule(self) -> None:
         if not self.complete and not self._scheduled:

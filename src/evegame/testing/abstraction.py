@@ -34,6 +34,8 @@ from ..engine.model import Clamp, Effect
 from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE, Threshold
 from .sim import Move, Table
 
+COUNT_SPLIT = 3  # visit counts a guard bounds, followed one by one up to this many visits
+ONCE_SPLIT = 8  # once choices the range analysis follows one by one (at most 2**8 copies of a scene)
 CUT_LIMIT = 256  # more cut points than this at one scene: keep the number whole
 WIDEN_AFTER = 12  # a scene's range of a number grown this often: widened to infinity
 INF = float("inf")
@@ -66,6 +68,7 @@ class Edge:
     killed: tuple[frozenset[str] | None, ...]
     const: tuple[Any, ...]  # the value a number is set to, where shift is None
     guard: dict[int, tuple[float, float]]  # bounds the choice's condition puts on numbers
+    clamp: dict[int, tuple[float, float]] = field(default_factory=dict)  # a bounded number's add: its bounds
 
 
 class Analysis:
@@ -112,7 +115,13 @@ class Analysis:
                 self._observe_flow(m, self.observed[i])
         for i, cond in extra:
             self._observe(cond.tree, self.observed[i])
-        self.edges = [self._edge(m, t) for moves in table.moves for m in moves for t in table.targets(m)]
+        self.edges = []
+        self.edge_moves: list[Move] = []  # the choice of each edge
+        for moves in table.moves:
+            for m in moves:
+                for t in table.targets(m):
+                    self.edges.append(self._edge(m, t))
+                    self.edge_moves.append(m)
         self._solve(scenes, n)
 
     def _observe_flow(self, m: Move, obs: _Obs) -> None:
@@ -121,18 +130,48 @@ class Analysis:
         c = m.choice
         if c is None:
             return
-        for branch in c.branches:
-            if branch.condition is not None:
-                obs.whole |= {self.slot[v] for v in branch.condition.variables}
-                obs.whole |= {self.counter_slot[s] for s in branch.condition.scenes}
+        if any(b.condition is not None for b in c.branches):
+            self._observe_branches(m, obs)
         if c.once:
             obs.whole.add(self.once_slot[m.number])
+
+    def _observe_branches(self, m: Move, obs: _Obs) -> None:
+        """A goto by condition tests the values the choice's effects leave: read where it is taken,
+        each cut point moved back through the effect's shift, a name or a number the effects set
+        outright not read at all (it is decided), an opaque change (bounded, computed) read whole."""
+        assert m.choice is not None
+        after = _Obs()
+        for b in m.choice.branches:
+            if b.condition is not None:
+                self._observe(b.condition.tree, after)
+        changes: dict[int, SlotChange] = {}
+        for effect in m.effects:
+            i = self.slot[effect.var]
+            abstract = EFFECTS[effect.op].abstract
+            assert abstract is not None
+            changes[i] = abstract(changes.get(i, SlotChange()), effect.value)
+        for slot, cuts in after.cuts.items():
+            change = changes.get(slot, SlotChange())
+            if change.whole:
+                obs.whole.add(slot)
+            elif change.shift is not None:
+                obs.cuts.setdefault(slot, set()).update(c - change.shift for c in cuts)
+        for slot, names in after.names.items():
+            change = changes.get(slot, SlotChange())
+            if change.whole:
+                obs.whole.add(slot)
+            elif change.killed is not None:
+                obs.names.setdefault(slot, set()).update(names - change.killed)
+        for slot in after.whole:
+            change = changes.get(slot, SlotChange())
+            if change.whole or change.shift is not None or change.killed is not None:
+                obs.whole.add(slot)  # not set outright by the effects: its value before decides
 
     def _observe_effects(self, effects: tuple[Effect, ...], obs: _Obs) -> None:
         """Effects that read values: a bounded ``add`` its own, an expression its variables (read whole)."""
         for e in effects:
             if isinstance(e.value, Clamp):
-                if e.op == "add":
+                if e.op == "add" and not _bounded_shift(e, effects):
                     obs.whole.add(self.slot[e.var])
                 if not isinstance(e.value.amount, int):
                     obs.whole |= {self.slot[v] for v in e.value.amount.variables}
@@ -205,8 +244,17 @@ class Analysis:
         self._observe_effects(effects, self.observed[move.scene])
         if move.number in self.once_slot:
             changes[self.once_slot[move.number]] = SlotChange(None, True, None, True)
+        clamp: dict[int, tuple[float, float]] = {}
         for effect in effects:
             i = self.slot[effect.var]
+            if _bounded_shift(effect, effects):  # the one add to a bounded number: a shift, then its bounds
+                value = effect.value
+                if effect.op == "add":
+                    changes[i] = SlotChange(value.amount)
+                    clamp[i] = (-INF if value.low is None else value.low, INF if value.high is None else value.high)
+                else:
+                    changes[i] = SlotChange(None, value.limit(value.amount), None)
+                continue
             abstract = EFFECTS[effect.op].abstract
             assert abstract is not None  # the table keeps only effects on variables
             changes[i] = abstract(changes.get(i, SlotChange()), effect.value)
@@ -224,7 +272,7 @@ class Analysis:
         for cond in (move.condition, move.choice.requires if move.choice is not None else None):
             if cond is not None:
                 self._guard(cond.tree, guard)
-        return Edge(move.scene, target, tuple(shift), tuple(killed), tuple(const), guard)
+        return Edge(move.scene, target, tuple(shift), tuple(killed), tuple(const), guard, clamp)
 
     def _guard(self, node: Node, out: dict[int, tuple[float, float]]) -> None:
         """Bounds on numbers implied by a condition: from the atoms of its top-level 'and'."""
@@ -277,11 +325,14 @@ class Analysis:
     # -- the backward fixpoint -------------------------------------------------------------------
 
     def _solve(self, scenes: int, n: int) -> None:
-        preds: list[list[Edge]] = [[] for _ in range(scenes)]
-        out_edges: list[list[Edge]] = [[] for _ in range(scenes)]
-        for e in self.edges:
-            preds[e.target].append(e)
-            out_edges[e.source].append(e)
+        # Over the scene graph split by call context, once choices and visit counts
+        # (``_call_contexts``); what each scene keeps is the union over its copies.
+        node_scene, node_out = self._call_contexts()
+        preds: list[list[tuple[Edge, int]]] = [[] for _ in node_scene]
+        for i, outs in enumerate(node_out):
+            for e, t in outs:
+                preds[t].append((e, i))
+        observed = [self.observed[sc] for sc in node_scene]
         # A slot read whole anywhere is whole everywhere (its values are compared to each other).
         for obs in self.observed:
             for s in obs.whole:
@@ -292,13 +343,23 @@ class Analysis:
         self.range: list[list[tuple[float, float] | None]] = [[None] * scenes for _ in range(n)]
         for slot in range(n):
             if self.kind[slot] == INT:
-                self._solve_range(slot, scenes, out_edges)
-                if not self._solve_cuts(slot, scenes, preds):
+                self._solve_range(slot, node_scene, node_out)
+                # cut points filtered by the scene's range (all its copies'): the state does not
+                # say which copy it is in, so the values of different copies must stay apart
+                hull = [self.range[slot][sc] for sc in node_scene]
+                cuts = self._solve_cuts(slot, observed, hull, preds)
+                if cuts is None:
                     self.kind[slot] = WHOLE
+                else:
+                    for i, c in enumerate(cuts):
+                        self.cuts[slot][node_scene[i]] |= c
             if self.kind[slot] == LIST:
-                self._solve_names(slot, scenes, preds)
+                for i, names in enumerate(self._solve_names(slot, observed, preds)):
+                    self.keep_names[slot][node_scene[i]] |= names
             if self.kind[slot] == WHOLE:
-                self._solve_live(slot, scenes, preds)
+                for i, live in enumerate(self._solve_live(slot, observed, preds)):
+                    if live:
+                        self.live[slot][node_scene[i]] = True
         self.canon: list[tuple[tuple[int, Callable[[Any], Any]], ...]] = [
             self._canonical(scene) for scene in range(scenes)
         ]
@@ -315,44 +376,144 @@ class Analysis:
         ops = [_op(e) for e in self.table.on_enter[self.table.start] if e.var == self.variables[slot]]
         return _compose(ops, None)(value)
 
-    def _solve_range(self, slot: int, scenes: int, out_edges: list[list[Edge]]) -> None:
-        """Forward: the interval of values a number can hold in each scene (guards narrow it)."""
-        rng = self.range[slot]
-        start = self.table.start
+    def _call_contexts(self) -> tuple[list[int], list[list[tuple[Edge, int]]]]:
+        """The scene graph with each scene split by the call it is inside (the innermost return
+        point, or none) and by the ``once`` choices taken (up to ``ONCE_SPLIT`` of them): a
+        ``return`` goes back only to its own call's return point, and a choice taken once is not
+        taken again, so values do not flow around loops no game can take (a late caller back to
+        an early one, a once choice's loop repeated) and widen to infinity.
+
+        Nodes are (scene, return point or -1, once choices taken), numbered as found; the result
+        is each node's scene and its out-edges (edge, target node). Used by the forward range analysis.
+        """
+        table = self.table
+        split = {c: 1 << i for i, c in enumerate(self.onces)} if len(self.onces) <= ONCE_SPLIT else {}
+        # visit counts a guard bounds, each kept up to the largest count its guards tell apart
+        caps: dict[int, int] = {}
+        for e in self.edges:
+            for slot, (lo, hi) in e.guard.items():
+                if slot in self.counter_slot.values():
+                    top = max(int(x) for x in (lo, hi + 1) if x not in (INF, -INF)) if (lo, hi) != (-INF, INF) else 0
+                    caps[slot] = max(caps.get(slot, 0), top)
+        counted = sorted(s for s, c in caps.items() if 0 < c <= COUNT_SPLIT)
+        scene_counter = {
+            table.index[name]: n for n, slot in enumerate(counted) for name, j in self.counter_slot.items() if j == slot
+        }
+        node: dict[tuple[int, int, int, tuple[int, ...]], int] = {}
+        scene_of: list[int] = []
+        by_source: dict[int, list[tuple[Edge, Move]]] = {}
+        for e, m in zip(self.edges, self.edge_moves, strict=True):
+            by_source.setdefault(e.source, []).append((e, m))
+        returns = {
+            s for s, pairs in by_source.items() if any(m.choice is not None and m.choice.returns for _, m in pairs)
+        }
+        callers: dict[int, set[int]] = {}  # return point -> contexts its calls are made in
+        out: list[list[tuple[Edge, int]]] = []
+        work: list[tuple[int, int, int, tuple[int, ...]]] = []
+
+        def at(scene: int, ctx: int, taken: int, counts: tuple[int, ...]) -> int:
+            n = scene_counter.get(scene)
+            if n is not None and counts[n] < caps[counted[n]]:  # entering counts the visit
+                counts = (*counts[:n], counts[n] + 1, *counts[n + 1 :])
+            k = (scene, ctx, taken, counts)
+            i = node.get(k)
+            if i is None:
+                i = node[k] = len(scene_of)
+                scene_of.append(scene)
+                out.append([])
+                work.append(k)
+            return i
+
+        def allowed(e: Edge, counts: tuple[int, ...]) -> bool:
+            for n, slot in enumerate(counted):
+                lo, hi = e.guard.get(slot, (-INF, INF))
+                have = counts[n]
+                if hi < have or (have < caps[slot] and lo > have):  # at the cap: that many or more
+                    return False
+            return True
+
+        at(table.start, -1, 0, (0,) * len(counted))
+        while work:
+            scene, ctx, taken, counts = work.pop()
+            i = node[(scene, ctx, taken, counts)]
+            out[i] = []
+            for e, m in by_source.get(scene, ()):
+                bit = split.get(m.number, 0)
+                if taken & bit or not allowed(e, counts):
+                    continue  # taken once already, or a visit count its guard excludes
+                after = taken | bit
+                c = m.choice
+                if c is not None and c.returns:
+                    if e.target == ctx:  # back to this call's return point, in its caller's context
+                        out[i] += [(e, at(e.target, back, after, counts)) for back in sorted(callers.get(ctx, ()))]
+                elif c is not None and c.call is not None:
+                    point = table.index[c.goto]
+                    if ctx not in callers.setdefault(point, set()):
+                        callers[point].add(ctx)
+                        # nodes returning to ``point`` learn this caller: look at them again
+                        work += [k for k in node if k[1] == point and k[0] in returns]
+                    out[i].append((e, at(e.target, point, after, counts)))
+                else:
+                    out[i].append((e, at(e.target, ctx, after, counts)))
+        return scene_of, out
+
+    def _solve_range(
+        self, slot: int, nodes: list[int], out_edges: list[list[tuple[Edge, int]]]
+    ) -> list[tuple[float, float] | None]:
+        """Forward: the interval of values a number can hold in each scene (guards narrow it), found
+        per call context (``_call_contexts``), then joined per scene."""
+        rng: list[tuple[float, float] | None] = [None] * len(nodes)
         v = self._start_value(slot)
-        rng[start] = (v, v)
-        grown = [0] * scenes
-        work = [start]
+        rng[0] = (v, v)
+        grown = [0] * len(nodes)
+        work = [0]
         while work:
             s = work.pop()
             lo, hi = rng[s]  # type: ignore[misc]
-            for e in out_edges[s]:
+            for e, t in out_edges[s]:
                 g_lo, g_hi = e.guard.get(slot, (-INF, INF))
                 a, b = max(lo, g_lo), min(hi, g_hi)
                 if a > b:
                     continue  # the choice is never available with these values
                 d = e.shift[slot]
                 new = (e.const[slot], e.const[slot]) if d is None else (a + d, b + d)
-                old = rng[e.target]
+                bounds = e.clamp.get(slot)
+                if bounds is not None:
+                    new = (min(max(new[0], bounds[0]), bounds[1]), min(max(new[1], bounds[0]), bounds[1]))
+                old = rng[t]
                 if old is None:
-                    rng[e.target] = new
+                    rng[t] = new
                 elif new[0] < old[0] or new[1] > old[1]:
-                    grown[e.target] += 1
-                    widen = grown[e.target] > WIDEN_AFTER
-                    rng[e.target] = (
+                    grown[t] += 1
+                    widen = grown[t] > WIDEN_AFTER
+                    rng[t] = (
                         (-INF if widen else new[0]) if new[0] < old[0] else old[0],
                         (INF if widen else new[1]) if new[1] > old[1] else old[1],
                     )
                 else:
                     continue
-                work.append(e.target)
+                work.append(t)
+        joined = self.range[slot]
+        for i, r in enumerate(rng):
+            if r is not None:
+                scene = nodes[i]
+                have = joined[scene]
+                joined[scene] = r if have is None else (min(have[0], r[0]), max(have[1], r[1]))
+        return rng
 
-    def _solve_cuts(self, slot: int, scenes: int, preds: list[list[Edge]]) -> bool:
-        """Backward: the cut points that still matter in each scene, within its range of values."""
-        cuts, rng = self.cuts[slot], self.range[slot]
+    @staticmethod
+    def _solve_cuts(
+        slot: int,
+        observed: list[_Obs],
+        rng: list[tuple[float, float] | None],
+        preds: list[list[tuple[Edge, int]]],
+    ) -> list[set[int]] | None:
+        """Backward: the cut points that still matter in each node, within its range of values
+        (None: more than ``CUT_LIMIT`` somewhere, the number is kept whole)."""
+        cuts: list[set[int]] = [set() for _ in observed]
         work = []
-        for s in range(scenes):
-            own = self.observed[s].cuts.get(slot)
+        for s, obs in enumerate(observed):
+            own = obs.cuts.get(slot)
             if own and rng[s] is not None:
                 lo, hi = rng[s]  # type: ignore[misc]
                 cuts[s] |= {c for c in own if lo < c <= hi}
@@ -362,61 +523,66 @@ class Analysis:
         while work:
             t = work.pop()
             fresh = delta.pop(t)
-            for e in preds[t]:
+            for e, source in preds[t]:
                 d = e.shift[slot]
-                if d is None or rng[e.source] is None:
+                if d is None or rng[source] is None:
                     continue
-                lo, hi = rng[e.source]  # type: ignore[misc]
+                lo, hi = rng[source]  # type: ignore[misc]
                 # only values that take this choice matter: the guard's own cuts split the rest
                 g_lo, g_hi = e.guard.get(slot, (-INF, INF))
                 lo, hi = max(lo, g_lo), min(hi, g_hi)
-                have = cuts[e.source]
-                new = {c - d for c in fresh if lo < c - d <= hi} - have
+                have = cuts[source]
+                bounds = e.clamp.get(slot)
+                carried = fresh if bounds is None else {c for c in fresh if bounds[0] < c <= bounds[1]}
+                new = {c - d for c in carried if lo < c - d <= hi} - have
                 if new:
                     have |= new
                     if len(have) > CUT_LIMIT:
-                        return False
-                    if e.source in delta:
-                        delta[e.source] |= new
+                        return None
+                    if source in delta:
+                        delta[source] |= new
                     else:
-                        delta[e.source] = new
-                        work.append(e.source)
-        return True
+                        delta[source] = new
+                        work.append(source)
+        return cuts
 
-    def _solve_names(self, slot: int, scenes: int, preds: list[list[Edge]]) -> None:
-        keep = self.keep_names[slot]
+    @staticmethod
+    def _solve_names(slot: int, observed: list[_Obs], preds: list[list[tuple[Edge, int]]]) -> list[set[str]]:
+        keep: list[set[str]] = [set() for _ in observed]
         work = []
-        for s in range(scenes):
-            own = self.observed[s].names.get(slot)
+        for s, obs in enumerate(observed):
+            own = obs.names.get(slot)
             if own:
                 keep[s] |= own
                 work.append(s)
         while work:
             t = work.pop()
-            for e in preds[t]:
+            for e, source in preds[t]:
                 killed = e.killed[slot]
                 if killed is None:
                     continue
-                new = keep[t] - killed - keep[e.source]
+                new = keep[t] - killed - keep[source]
                 if new:
-                    keep[e.source] |= new
-                    work.append(e.source)
+                    keep[source] |= new
+                    work.append(source)
+        return keep
 
-    def _solve_live(self, slot: int, scenes: int, preds: list[list[Edge]]) -> None:
-        live = self.live[slot]
+    @staticmethod
+    def _solve_live(slot: int, observed: list[_Obs], preds: list[list[tuple[Edge, int]]]) -> list[bool]:
+        live = [False] * len(observed)
         work = []
-        for s in range(scenes):
-            obs = self.observed[s]
+        for s, obs in enumerate(observed):
             if slot in obs.whole or slot in obs.cuts or slot in obs.names:
                 live[s] = True
                 work.append(s)
         while work:
             t = work.pop()
-            for e in preds[t]:
-                if e.killed[slot] is None or live[e.source]:
+            for e, source in preds[t]:
+                if e.killed[slot] is None or live[source]:
                     continue
-                live[e.source] = True
-                work.append(e.source)
+                live[source] = True
+                work.append(source)
+        return live
 
     def _canonical(self, scene: int) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         out: list[tuple[int, Callable[[Any], Any]]] = []
@@ -504,6 +670,18 @@ class Analysis:
             label = {INT: "thresholds", LIST: "names tested", WHOLE: "whole"}[kind]
             out[name] = label if used else "unused"
         return out
+
+
+def _bounded_shift(effect: Effect, effects: tuple[Effect, ...]) -> bool:
+    """An add or set of a whole number on a bounded number, the only effect on it here: followed
+    as a shift (a constant) clamped to the bounds, so its thresholds still apply."""
+    value = effect.value
+    return (
+        isinstance(value, Clamp)
+        and isinstance(value.amount, int)
+        and effect.op in ("add", "set")
+        and sum(e.var == effect.var for e in effects) == 1
+    )
 
 
 def _flow_conditions(m: Move) -> list[Condition]:

@@ -428,6 +428,7 @@ class _Graph:
     status: list[int] = field(default_factory=list)
     succ: list[tuple[int, ...]] = field(default_factory=list)
     note: dict[int, str] = field(default_factory=dict)  # ending name or error message
+    labels: dict[int, tuple[int, ...]] = field(default_factory=dict)  # choice number of each successor edge
 
     def add(self, key: int, origin: int) -> int:
         i = len(self.keys)
@@ -467,16 +468,22 @@ def _explore(
     text: bool,
     progress: Callable[[int, int], None] | None = None,
     concrete: bool = False,
+    reach: TextReach | None = None,
+    observe: bool = False,
 ) -> ExhaustiveReport:
+    """``observe``: the states keep what the open text reads (``TextReach.observations``), decided on
+    them; otherwise it is decided along the explored graph's edges (``judge_by_paths``), and only
+    when that gives up is the search run again observing."""
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
-    reach = TextReach(story) if text and not concrete else None
+    if reach is None and text and not concrete:
+        reach = TextReach(story)
+    extra = reach.observations if reach is not None and observe else ()
+    labelled = reach is not None and bool(reach.open) and not observe
     # concrete states hold every value, so text is decided on them directly
     flow_text = Catalogue(Table(story)) if text and concrete else None
     ex: Any = (
-        ConcreteExpander(story, flow_text.visit_scenes() if flow_text else ())
-        if concrete
-        else Expander(story, reach.observations if reach is not None else ())
+        ConcreteExpander(story, flow_text.visit_scenes() if flow_text else ()) if concrete else Expander(story, extra)
     )
     table = ex.table
     g = _Graph(ex.scene_mask, len(table.choice_ids) + 1)
@@ -491,11 +498,7 @@ def _explore(
     keys, index, origin, status, succ = g.keys, g.index, g.origin, g.status, g.succ
     stride = g.stride
     workers = _workers(jobs)
-    pool = (
-        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(story, reach.observations if reach else ()))
-        if workers
-        else None
-    )
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(story, extra)) if workers else None
     try:
         while frontier:
             if depth >= max_depth:
@@ -513,6 +516,7 @@ def _explore(
                 status[i] = state
                 if state == EXPANDED:
                     out = []
+                    numbers = []
                     for number, key in payload:
                         taken[number] = True
                         j = index.get(key)
@@ -527,8 +531,11 @@ def _explore(
                             index[key] = j
                             origin.append(i * stride + number)
                         out.append(j)
+                        numbers.append(number)
                     edges += len(out)
                     succ[i] = tuple(out)
+                    if labelled:
+                        g.labels[i] = tuple(numbers)
                 elif state in (ENDING, ERROR):
                     g.note[i] = payload
             added = len(keys) - first_new
@@ -565,7 +572,15 @@ def _explore(
     if reach is not None:
         report.catalogue = reach.catalogue
         complete = not report.bound_hit and not report.errors
-        report.text = reach.judge(ex.analysis, ex.codec, g.keys, complete=complete)
+        if observe:
+            report.text = reach.judge(ex.analysis, ex.codec, g.keys, complete=complete)
+        else:
+            report.text = reach.judge_by_paths(table, g.keys, g.succ, g.labels, g.scene_mask, complete=complete)
+            if report.text is None:  # a loop keeps changing what the text reads: the states must keep it
+                del g, report
+                return _explore(
+                    story, max_states, max_depth, jobs, max_seconds, text, progress, reach=reach, observe=True
+                )
     if flow_text is not None:
         report.catalogue = flow_text
         report.text = _judge_concrete(flow_text, ex, complete=not report.bound_hit and not report.errors)

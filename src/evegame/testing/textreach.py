@@ -19,12 +19,14 @@ every state that reaches here``), from the values the states at its scenes hold.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, cast
 
 from ..engine.conditions import Binary, Call, Condition, Lit, Node, Var
-from ..engine.model import Story
+from ..engine.effects import compile_effects, compile_entry
+from ..engine.model import Clamp, Story
 from ..engine.operators import FUNCTIONS, MEMBERSHIP, OPERATORS, SCENE
 from .abstraction import INF, INT, WHOLE, Analysis, children
 from .packing import Codec
@@ -32,6 +34,7 @@ from .sim import Table
 from .textcov import Catalogue, TextItem
 
 PREPASS_GAMES = 2000
+PASSENGER_CAP = 512  # values of what open text reads one state may hold; beyond, the search keeps them
 MAX_COMBINATIONS = 4096  # values a reason enumerates for one item; beyond, no per-part reason
 
 Atom = tuple[str, str, str]  # ("name", list, item) | ("var", variable, "") | ("visits", scene, "")
@@ -59,6 +62,120 @@ class TextReach:
         self.observations: tuple[tuple[int, Condition], ...] = tuple(
             (s, c) for k in self.open for s in cat.items[k].scenes for c, _ in cat.items[k].literals
         )
+
+    def judge_by_paths(
+        self,
+        table: Table,
+        keys: list[int],
+        succ: list[tuple[int, ...]],
+        labels: Mapping[int, tuple[int, ...]],
+        scene_mask: int,
+        *,
+        complete: bool,
+    ) -> Reach | None:
+        """Decide the open items on the explored graph, its states kept without what they read.
+
+        What an open item reads changes along a path by the choices' effects only (no choice
+        condition reads it: else the search would keep it), so the values it can hold in a state
+        are those its effects give along every path there: propagated forward over the graph's
+        edges (choice number, target), as exact values. None when some state gathers more than
+        ``PASSENGER_CAP`` of them (a loop that keeps adding): the search must keep them itself.
+        """
+        cat, story = self.catalogue, table.story
+        reach = self._seen_reach()
+        if not self.open:
+            return reach
+        names: set[str] = set()
+        scenes: set[str] = set()
+        for k in self.open:
+            for cond, _ in cat.items[k].literals:
+                names |= cond.variables
+                scenes |= cond.scenes
+        effects = [e for ms in table.moves for m in ms for e in m.effects] + [e for en in table.on_enter for e in en]
+        grown = True
+        while grown:  # an expression setting a variable read makes what it reads read too
+            before = len(names)
+            for e in effects:
+                if e.var in names and isinstance(e.value, Clamp) and not isinstance(e.value.amount, int):
+                    names |= e.value.amount.variables
+            grown = len(names) > before
+        exact = Exact(table, tuple(story.variables), tuple(sorted(scenes)))
+        var_names = sorted(names)
+        slots = [exact.slot[v] for v in var_names] + [exact.counter_slot[s] for s in sorted(scenes)]
+        counter_at = {table.index[s]: len(var_names) + i for i, s in enumerate(sorted(scenes))}
+        moves = {m.number: m for ms in table.moves for m in ms}
+        start_vars = table.initial_variables()
+        start_visits: dict[str, int] = {}
+        compile_entry(table.ids[table.start], story.scenes[table.ids[table.start]].on_enter, (), count=True)(
+            start_vars, start_visits, []
+        )
+        first = tuple(_hashable(start_vars[v]) for v in var_names) + tuple(
+            start_visits.get(s, 0) for s in sorted(scenes)
+        )
+        steps: dict[tuple[int, int], Any] = {}
+
+        def step(number: int, target: int) -> Any:
+            m = moves[number]
+            appliers = compile_effects(tuple(e for e in (*m.effects, *table.on_enter[target]) if e.var in names))
+            counter = counter_at.get(target)
+
+            def apply(values: tuple[Any, ...]) -> tuple[Any, ...]:
+                variables = {v: list(x) if isinstance(x, tuple) else x for v, x in zip(var_names, values, strict=False)}
+                for a in appliers:
+                    a(variables, [])
+                out = [_hashable(variables[v]) for v in var_names] + list(values[len(var_names) :])
+                if counter is not None:
+                    out[counter] += 1
+                return tuple(out)
+
+            return apply
+
+        vals: list[frozenset[tuple[Any, ...]] | None] = [None] * len(keys)
+        vals[0] = frozenset([first])
+        memo: dict[tuple[int, int, frozenset[tuple[Any, ...]]], frozenset[tuple[Any, ...]]] = {}
+        work = [0]
+        queued = bytearray(len(keys))
+        queued[0] = 1
+        while work:
+            i = work.pop()
+            queued[i] = 0
+            here = vals[i]
+            assert here is not None
+            for j, number in zip(succ[i], labels.get(i, ()), strict=True):
+                target = keys[j] & scene_mask
+                got = memo.get((number, target, here))
+                if got is None:
+                    fn = steps.get((number, target))
+                    if fn is None:
+                        fn = steps[(number, target)] = step(number, target)
+                    got = memo[(number, target, here)] = frozenset(fn(v) for v in here)
+                old = vals[j]
+                new = got if old is None else old | got
+                if old is None or len(new) > len(old):
+                    if len(new) > PASSENGER_CAP:
+                        return None
+                    vals[j] = new
+                    if not queued[j]:
+                        queued[j] = 1
+                        work.append(j)
+        met: dict[int, set[tuple[Any, ...]]] = {}
+        wanted = {s for k in self.open for s in cat.items[k].scenes}
+        for i, key in enumerate(keys):
+            scene = key & scene_mask
+            here = vals[i]
+            if scene in wanted and here is not None:
+                met.setdefault(scene, set()).update(here)
+        full = len(exact.kind)
+        spread = {s: {_spread(v, slots, full) for v in values} for s, values in met.items()}
+        decide_exact(cat, self.open, exact, spread, reach, complete=complete)
+        return reach
+
+    def _seen_reach(self) -> Reach:
+        cat = self.catalogue
+        shown = [False] * len(cat.items)
+        for k in cat.conditional:
+            shown[k] = self.seen[k] or not cat.items[k].literals
+        return Reach(shown)
 
     def judge(self, an: Analysis, codec: Codec, keys: list[int], *, complete: bool) -> Reach:
         """Decide the open items on the explored states (``keys``); ``complete``: no bound was hit."""
@@ -148,6 +265,18 @@ def _judged(
         reach.reasons[k] = why
     else:
         reach.undecided[k] = f"not shown within the search's bounds ({why})"
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _spread(values: tuple[Any, ...], slots: list[int], width: int) -> tuple[Any, ...]:
+    """Values of some slots as a tuple over every slot (the others None, never read)."""
+    out: list[Any] = [None] * width
+    for slot, v in zip(slots, values, strict=True):
+        out[slot] = v
+    return tuple(out)
 
 
 def _slots(an: Analysis, item: TextItem) -> list[int]:

@@ -121,7 +121,13 @@ def test_dead_ends_and_soft_locks_show_the_state_and_why_each_choice_is_closed(m
     data = json.loads(run("explore", str(root), "--exhaustive", "--format", "json").stdout)
     assert data["dead_ends"][0]["variables"] == {"coins": 2, "flag": False, "items": []}
     assert data["soft_locks"][0]["closed"] == [
-        {"scene": "trap2", "choice": "out", "condition": "coins >= 5", "why": ["coins >= 5 is false (coins is 2)"]}
+        {
+            "scene": "trap2",
+            "choice": "out",
+            "kind": "if",
+            "condition": "coins >= 5",
+            "why": ["coins >= 5 is false (coins is 2)"],
+        }
     ]
     assert data["soft_locks"][0]["route"] == [["a", "left"], ["trap", "again"]]
     rnd = run("explore", str(root), "--random", "1", "--seed", "5").stdout

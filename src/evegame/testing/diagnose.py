@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.conditions import Binary, BoolOp, Call, Condition, Lit, Node, Not, Var, evaluate_node
+from .concrete import FlowRules, State, uses_flow
 from .sim import Move, Table
 
 SEARCH_LIMIT = 2000  # states searched, from a soft-lock, for the nearest closed choice
@@ -102,12 +103,21 @@ class Closed:
     choice: str
     condition: str
     why: list[str]
+    kind: str = "if"  # what closes it: its if, its requires (shown greyed), or once (taken already)
 
     def __str__(self) -> str:
-        return f"{self.choice} (if: {self.condition}): {'; '.join(self.why)}"
+        if self.kind == "once":
+            return f"{self.choice} (once): {'; '.join(self.why)}"
+        return f"{self.choice} ({self.kind}: {self.condition}): {'; '.join(self.why)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scene": self.scene, "choice": self.choice, "condition": self.condition, "why": self.why}
+        return {
+            "scene": self.scene,
+            "choice": self.choice,
+            "kind": self.kind,
+            "condition": self.condition,
+            "why": self.why,
+        }
 
 
 @dataclass
@@ -181,8 +191,14 @@ def replay(table: Table, path: list[tuple[str, str]]) -> _State:
     return state
 
 
-def diagnose(table: Table, path: list[tuple[str, str]]) -> Diagnosis:
-    """The state ``path`` leads to and the closed choices nearest to it (see ``Diagnosis``)."""
+def diagnose(table: Table, path: list[tuple[str, str]], scene: str | None = None) -> Diagnosis:
+    """The state ``path`` leads to and the closed choices nearest to it (see ``Diagnosis``).
+
+    ``scene``: where the path ends (the scene the problem was found in); stories with v2 flow
+    need it to tell which chance branch the last choice took.
+    """
+    if uses_flow(table.story):
+        return _diagnose_flow(FlowRules(table.story), path, scene)
     found = replay(table, path)
     diagnosis = Diagnosis(dict(found.variables), dict(found.visits), table.ids[found.scene], list(path))
     queue, seen = deque([found]), {found.key()}
@@ -198,3 +214,51 @@ def diagnose(table: Table, path: list[tuple[str, str]]) -> Diagnosis:
                 seen.add(nxt.key())
                 queue.append(nxt)
     return diagnosis
+
+
+# --- stories with v2 flow (branching goto, call/return, once, requires) -------------------
+
+
+def _diagnose_flow(rules: FlowRules, path: list[tuple[str, str]], scene: str | None) -> Diagnosis:
+    """``diagnose`` on the concrete rules: a chance choice's branch is the one the path goes on
+    from (the next step's scene, or ``scene`` for the last step)."""
+    ids = rules.table.ids
+    state = rules.initial()
+    for n, (_where, key) in enumerate(path):
+        move = next(m for m in rules.moves[state[0]] if m.choice.key == key)
+        options = rules.take(state, move, None)
+        target = path[n + 1][0] if n + 1 < len(path) else scene
+        state = next((o for o in options if ids[o[0]] == target), options[0])
+    variables, visits = rules.unpack(state)
+    diagnosis = Diagnosis(dict(variables), dict(visits), ids[state[0]], list(path))
+    queue: deque[tuple[State, list[tuple[str, str]]]] = deque([(state, list(path))])
+    seen = {state}
+    while queue and len(seen) <= SEARCH_LIMIT:
+        state, route = queue.popleft()
+        closed = _closed_flow(rules, state)
+        if closed:
+            diagnosis.scene, diagnosis.route, diagnosis.closed = ids[state[0]], route, closed
+            break
+        for move in rules.available(state):
+            for nxt in rules.take(state, move, None):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append((nxt, [*route, (ids[state[0]], move.choice.key)]))
+    return diagnosis
+
+
+def _closed_flow(rules: FlowRules, state: State) -> list[Closed]:
+    """The choices of ``state``'s scene that cannot be taken there: a false ``if`` or ``requires``,
+    or a ``once`` choice already taken."""
+    variables, visits = rules.unpack(state)
+    sid = rules.table.ids[state[0]]
+    out = []
+    for m in rules.moves[state[0]]:
+        if m.choice.once and m.number in state[4]:
+            out.append(Closed(sid, m.choice.key, "", ["taken already"], "once"))
+            continue
+        for kind, condition in (("if", m.choice.condition), ("requires", m.choice.requires)):
+            if condition is not None and not condition(variables, visits):
+                out.append(Closed(sid, m.choice.key, condition.source, why_false(condition, variables, visits), kind))
+                break
+    return out

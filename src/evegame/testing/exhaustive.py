@@ -745,14 +745,14 @@ def _analyse(g: _Graph, report: ExhaustiveReport) -> None:
         finding = Finding(scene, counts[(scene, kind)], _path(g, table, i))
         if kind == DEAD:
             finding.detail = "no choice is available"
-            finding.diagnosis = diagnose(table, finding.path)
+            finding.diagnosis = diagnose(table, finding.path, scene)
             report.dead_ends.append(finding)
         elif kind == ERROR:
             finding.detail = g.note[i]
             report.errors.append(finding)
         else:
             finding.detail = "no ending can be reached from here"
-            finding.diagnosis = diagnose(table, finding.path)
+            finding.diagnosis = diagnose(table, finding.path, scene)
             report.soft_locks.append(finding)
     # Witnesses: the shortest route to each ending, then to each scene no ending route visits.
     on_routes: set[str] = set()

@@ -345,7 +345,7 @@ def explore_random(
     problems.sort(key=lambda q: q.game)
     for q in problems:
         if q.kind == "dead_end":
-            q.diagnosis = diagnose(table, q.path)
+            q.diagnosis = diagnose(table, q.path, q.scene)
     return RandomReport(
         story,
         table,

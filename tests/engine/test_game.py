@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import random
 
 import pytest
 
-from evegame.engine import ChoiceError, Game, SaveError, load_story, read_story
+from evegame.engine import ChoiceError, Game, SaveError, read_story
 from evegame.engine.machine import SceneMachine, destinations, trigger_name
-from evegame.engine.model import Choice
 from helpers import MINI, SHIPPED
 
 
@@ -178,15 +176,3 @@ def test_a_once_choice_taken_is_no_longer_a_trigger_of_the_machine(tmp_path) -> 
     assert game.scene.id == "hall"
     assert game.triggers == ["hall:leave"]
     assert [c.key for c in game.available()] == ["leave"]
-
-
-def test_every_loaded_choice_is_a_whole_choice() -> None:
-    """The loader fills choices without their generated __init__: each has every field, and equals
-    the same choice made by that __init__ (no field is missing or extra)."""
-    story = load_story(SHIPPED).story
-    assert story is not None
-    names = {f.name for f in dataclasses.fields(Choice)}
-    for scene in story.scenes.values():
-        for choice in scene.choices:
-            assert set(vars(choice)) == names
-            assert dataclasses.replace(choice) == choice

@@ -865,16 +865,13 @@ class _Builder:
         effects = self.parse_effects(c.get("effects"), loc.child("effects")) if "effects" in c else ()
         if text is None or goto is None:
             return None
-        # Every field given, so the instance is filled in one step: a frozen dataclass's own __init__
-        # sets each of its 13 fields through object.__setattr__ (a third of the time of a plain choice).
-        choice: Choice = object.__new__(Choice)
-        choice.__dict__.update(
-            key=cid or f"choice_{index + 1}",
-            text=text,
-            goto=goto,
-            condition=cond,
-            effects=effects,
-            loc=loc,
+        return Choice(
+            cid or f"choice_{index + 1}",
+            text,
+            goto,
+            cond,
+            effects,
+            loc,
             branches=branches,
             call=call,
             returns=returns,
@@ -883,7 +880,6 @@ class _Builder:
             locked=locked,
             flavour=self.flag(c, "flavour", loc) if "flavour" in c else False,
         )
-        return choice
 
     def flag(self, raw: dict[str, Any], key: str, loc: SourceLoc) -> bool:
         """An optional true/false key (default false)."""

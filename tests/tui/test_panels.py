@@ -81,6 +81,14 @@ async def test_history_lists_scenes_and_choices_and_exports_markdown(make_app, d
         assert isinstance(app.screen, PlayScreen)
 
 
+async def test_history_title_counts_in_words_a_reader_expects(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1", "h")
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one(".panel-box").border_title == "History: 2 scenes, 1 choice"
+
+
 async def test_codex_shows_unlocked_entries_by_category_with_new_marks(make_app) -> None:
     app = make_app()
     async with app.run_test() as pilot:

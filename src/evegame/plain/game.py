@@ -12,7 +12,7 @@ from collections.abc import Callable
 from ..engine import Game
 from ..engine.errors import ChoiceError, SaveError, SlotChanged
 from ..engine.saves import AUTOSAVE, PREVIOUS, SLOTS, slot_label
-from ..session import GameSession, codex_markdown, format_duration, slot_lines, to_markdown, transcript
+from ..session import GameSession, codex_markdown, counted, format_duration, slot_lines, to_markdown, transcript
 from .commands import YES, help_lines, parse
 from .output import Output
 
@@ -85,9 +85,8 @@ class PlainGame:
             except SaveError as exc:
                 self.problem(f"Cannot continue the saved game ({slot_label(info.slot)}): {exc}")
             else:
-                choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
                 self.note(
-                    f"Continuing your last game ({slot_label(info.slot)}: {choices}, "
+                    f"Continuing your last game ({slot_label(info.slot)}: {counted(info.turns, 'choice')}, "
                     f"played {format_duration(info.play_time)}). Type new to start again, help for commands."
                 )
                 for notice in notices:

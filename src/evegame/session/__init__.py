@@ -5,7 +5,7 @@ so a game saved in one continues in the other.
 """
 
 from .core import Chosen, GameSession, PlayClock, rebuild
-from .labels import codex_markdown, format_duration, format_saved_at, outcome_messages, slot_lines
+from .labels import codex_markdown, counted, format_duration, format_saved_at, outcome_messages, slot_lines
 from .transcript import Entry, to_markdown, transcript
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "GameSession",
     "PlayClock",
     "codex_markdown",
+    "counted",
     "format_duration",
     "format_saved_at",
     "outcome_messages",

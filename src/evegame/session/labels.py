@@ -8,6 +8,11 @@ from ..engine.render import format_value
 from ..engine.saves import SaveInfo, saved_at_text, slot_label
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``1 choice``, ``2 choices``: a number with its noun, singular only for one."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 def format_duration(seconds: float) -> str:
     """``h:mm:ss`` (or ``m:ss`` under an hour)."""
     total = int(seconds)
@@ -31,8 +36,7 @@ def slot_lines(slot: str, info: SaveInfo | None) -> tuple[str, str]:
     title = info.scene_title or info.scene or "?"
     changed = " · story changed since" if info.story_changed else ""
     detail = f"  saved {format_saved_at(info.saved_at)} · played {format_duration(info.play_time)}"
-    choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
-    return f"{name}: {title}", f"{detail} · {choices}{changed}"
+    return f"{name}: {title}", f"{detail} · {counted(info.turns, 'choice')}{changed}"
 
 
 def outcome_messages(game: Game, outcome: Outcome, codex_hint: str = "press c") -> list[str]:

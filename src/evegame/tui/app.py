@@ -21,7 +21,7 @@ from .. import paths
 from ..engine import Game, Story
 from ..engine.errors import ChoiceError, SaveError, SlotChanged
 from ..engine.saves import AUTOSAVE, SaveInfo, SaveStore
-from ..session import GameSession, PlayClock, to_markdown, transcript
+from ..session import GameSession, PlayClock, counted, to_markdown, transcript
 from ..userdata import Gallery, Settings
 from .reload import StoryWatcher, reload_story
 
@@ -181,10 +181,10 @@ class EveGameApp(App[int]):
         game = self.game
         if game is not None and not game.is_over:
             scene = game.scene.title or game.scene.id
-            return f"{scene}, {len(game.path)} choice{'' if len(game.path) == 1 else 's'}"
+            return f"{scene}, {counted(len(game.path), 'choice')}"
         info = self.continue_slot() if game is None else None
         if info is not None:
-            return f"{info.scene_title}, {info.turns} choice{'' if info.turns == 1 else 's'}"
+            return f"{info.scene_title}, {counted(info.turns, 'choice')}"
         return None
 
     def action_new_game(self) -> None:
@@ -266,8 +266,7 @@ class EveGameApp(App[int]):
 
         info = self.saves.info(slot)
         if info is not None and info.ok:
-            choices = "1 choice" if info.turns == 1 else f"{info.turns} choices"
-            now = f"It now holds {info.scene_title}, {choices} in."
+            now = f"It now holds {info.scene_title}, {counted(info.turns, 'choice')} in."
         else:
             now = "It now holds a save that cannot be read." if info is not None else "It is empty again."
         answers = [("o", "Overwrite it with this game", "overwrite"), ("e", "Save in another slot", "elsewhere")]

@@ -10,7 +10,7 @@ from ..engine import Game, Story, load_story
 from ..engine.errors import SaveError
 from ..engine.loader import story_files
 from ..paths import story_cache_dir
-from ..session import rebuild
+from ..session import counted, rebuild
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -62,7 +62,7 @@ class Reloaded:
     @property
     def headline(self) -> str:
         count = len(self.problems)
-        return f"The edited story has {count} error{'s' if count != 1 else ''}; still playing the last good version."
+        return f"The edited story has {counted(count, 'error')}; still playing the last good version."
 
 
 def reload_story(root: Path, game: Game | None) -> Reloaded:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
-from ...session import transcript
+from ...session import counted, transcript
 from ..transcript_view import TranscriptView, transcript_blocks
 from .base import Panel
 
@@ -26,7 +26,7 @@ class HistoryScreen(Panel):
         entries = transcript(game)
         ending = game.scene.ending_title if game.is_over else None
         with Vertical(classes="panel-box") as box:
-            box.border_title = f"History: {len(entries)} scenes, {len(game.path)} choices"
+            box.border_title = f"History: {counted(len(entries), 'scene')}, {counted(len(game.path), 'choice')}"
             box.border_subtitle = "↑↓ PgUp PgDn Home End scroll · e exports · escape closes"
             yield TranscriptView(transcript_blocks(entries, ending), id="history-text")
 

@@ -88,3 +88,17 @@ def test_ctrl_q_right_after_a_choice_keeps_it_and_the_sidebar_shows_names(termin
     term.wait_for(lambda s: not term.alive())
     saved = json.loads((tmp_path / "data" / "saves" / "ballerina" / "auto.json").read_text())
     assert saved["turns"] == 1
+
+
+def test_what_a_choice_changed_shows_on_the_footer_line_not_over_the_choices(terminal) -> None:
+    """At 60x20 (no sidebar) the note of what changed takes the bottom line; the choices stay readable."""
+    term = terminal(*STORY, size=(60, 20))
+    term.wait_for("New game")
+    term.keys("n")
+    term.wait_for("Go to the desk")
+    term.keys("1")  # the desk: a coin spent on entering, a codex entry found
+    screen = term.wait_for("Changed: Gold coins: 2 → 1")
+    lines = screen.splitlines()
+    assert "Changed: Gold coins: 2 → 1" in lines[-1]
+    assert "Pay for a marker" in screen and "Kill on the grounds" in screen
+    assert no_traceback(screen)

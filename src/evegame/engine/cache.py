@@ -34,6 +34,7 @@ from typing import Any, Union
 
 from . import model
 from .conditions import Condition, ConditionError, parse_condition, parse_expression
+from .gcpause import gc_paused
 from .model import Scene, SourceLoc, Story
 from .values import type_name
 
@@ -371,7 +372,8 @@ class LazyScenes(Mapping[str, Scene]):
         if span is None or self._data is None:
             return
         try:
-            chunk = self._decoder.decode(dict[str, Scene], _parse(self._data[span[0] : span[1]]))
+            with gc_paused():  # a chunk is hundreds of long-lived objects and no garbage, as in a load
+                chunk = self._decoder.decode(dict[str, Scene], _parse(self._data[span[0] : span[1]]))
             if any(self._index.get(sid) != number or scene.id != sid for sid, scene in chunk.items()):
                 raise CacheMiss("a chunk that holds other scenes than its index says")
         except CacheMiss:

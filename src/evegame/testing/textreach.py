@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from itertools import product
 from typing import Any, cast
 
@@ -132,13 +133,36 @@ class TextReach:
 
         vals: list[frozenset[tuple[Any, ...]] | None] = [None] * len(keys)
         vals[0] = frozenset([first])
+        full = len(exact.kind)
+        # per scene, the open items there not shown yet: once every one is, the rest needs no values
+        pending: dict[int, list[int]] = {}
+        for k in self.open:
+            for sc in cat.items[k].scenes:
+                pending.setdefault(sc, []).append(k)
+        left = [len(self.open)]
+
+        def arrived(scene: int, values: frozenset[tuple[Any, ...]]) -> None:
+            waiting = pending.get(scene)
+            if not waiting:
+                return
+            an = cast(Analysis, exact)
+            for k in list(waiting):
+                if reach.shown[k]:
+                    continue
+                item = cat.items[k]
+                if any(_holds(an, item, dict(enumerate(_spread(v, slots, full)))) for v in values):
+                    reach.shown[k] = True
+                    left[0] -= 1
+            pending[scene] = [k for k in waiting if not reach.shown[k]]
+
+        arrived(keys[0] & scene_mask, frozenset([first]))
         memo: dict[tuple[int, int, frozenset[tuple[Any, ...]]], frozenset[tuple[Any, ...]]] = {}
-        work = [0]
+        dirty: list[int] = []
         queued = bytearray(len(keys))
-        queued[0] = 1
-        while work:
-            i = work.pop()
-            queued[i] = 0
+        front = [0]  # states below this index were passed: a change to one queues it again
+
+        def push(i: int) -> bool:
+            """Carry state i's values along its edges; False when some state holds too many."""
             here = vals[i]
             assert here is not None
             for j, number in zip(succ[i], labels.get(i, ()), strict=True):
@@ -150,14 +174,37 @@ class TextReach:
                         fn = steps[(number, target)] = step(number, target)
                     got = memo[(number, target, here)] = frozenset(fn(v) for v in here)
                 old = vals[j]
-                new = got if old is None else old | got
-                if old is None or len(new) > len(old):
+                if old is None:
+                    vals[j] = got
+                elif not got <= old:
+                    new = old | got
                     if len(new) > PASSENGER_CAP:
-                        return None
+                        return False
                     vals[j] = new
-                    if not queued[j]:
-                        queued[j] = 1
-                        work.append(j)
+                else:
+                    continue
+                if target in pending:
+                    arrived(target, got)
+                if j < front[0] and not queued[j]:  # a state already passed (a loop back): again later
+                    queued[j] = 1
+                    heappush(dirty, j)
+            return True
+
+        # In search order, predecessors mostly come first: one pass settles nearly every state.
+        for i in range(len(keys)):
+            front[0] = i + 1
+            if not left[0]:
+                return reach  # every open item is shown
+            if vals[i] is not None and not push(i):
+                return None
+        front[0] = len(keys)
+        while dirty and left[0]:  # the loops' changes, earliest state first (in search order again)
+            i = heappop(dirty)
+            queued[i] = 0
+            if not push(i):
+                return None
+        if not left[0]:
+            return reach
         met: dict[int, set[tuple[Any, ...]]] = {}
         wanted = {s for k in self.open for s in cat.items[k].scenes}
         for i, key in enumerate(keys):
@@ -165,7 +212,6 @@ class TextReach:
             here = vals[i]
             if scene in wanted and here is not None:
                 met.setdefault(scene, set()).update(here)
-        full = len(exact.kind)
         spread = {s: {_spread(v, slots, full) for v in values} for s, values in met.items()}
         decide_exact(cat, self.open, exact, spread, reach, complete=complete)
         return reach

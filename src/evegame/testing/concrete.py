@@ -193,10 +193,11 @@ class TextViews:
             scenes = sorted({s for c in conds for s in c.scenes})
             self.reads.append((tuple(var_at[v] for v in names), tuple(count_at[s] for s in scenes)))
         self.rules = rules
-        self.memo: list[dict[tuple[Any, ...], tuple[tuple[int, ...], int]]] = [{} for _ in rules.table.ids]
+        self.memo: list[dict[tuple[Any, ...], list[Any]]] = [{} for _ in rules.table.ids]
 
-    def view(self, state: State) -> tuple[tuple[int, ...], int]:
-        """(the conditional items shown, the words read) on entering ``state``'s scene."""
+    def view(self, state: State) -> list[Any]:
+        """[times entered, the conditional items shown, the words read] on entering ``state``'s scene
+        (the tally counted here; ``text_hits`` sums it per item)."""
         scene, values, counts = state[0], state[1], state[2]
         var_slots, count_slots = self.reads[scene]
         key = (*(values[i] for i in var_slots), *(counts[i] for i in count_slots))
@@ -204,8 +205,19 @@ class TextViews:
         if found is None:
             variables, visits = self.rules.unpack(state)
             shown = tuple(k for ev, t, f in self.probes[scene] for k in (t if ev(variables, visits) else f))
-            found = self.memo[scene][key] = (shown, self.base_words[scene] + sum(self.item_words[k] for k in shown))
+            words = self.base_words[scene] + sum(self.item_words[k] for k in shown)
+            found = self.memo[scene][key] = [0, shown, words]
+        found[0] += 1
         return found
+
+    def text_hits(self, items: int) -> list[int]:
+        """Times each conditional item was shown, from the views' tallies."""
+        hits = [0] * items
+        for views in self.memo:
+            for times, shown, _words in views.values():
+                for k in shown:
+                    hits[k] += times
+        return hits
 
 
 class ConcreteExpander:

@@ -233,7 +233,6 @@ def _run_flow_games(
     table = rules.table
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     views = TextViews(rules, catalogue)
-    text_hits = out.text_hits = [0] * len(catalogue.items)
     played = total_steps = 0
     for game in range(first, first + count):
         if deadline is not None and time.monotonic() > deadline:
@@ -250,10 +249,7 @@ def _run_flow_games(
         words = 0
         try:
             while True:
-                shown, read = views.view(state)
-                words += read
-                for k in shown:
-                    text_hits[k] += 1
+                words += views.view(state)[2]
                 ending = table.endings[state[0]]
                 if ending is not None:
                     out.endings[ending] = out.endings.get(ending, 0) + 1
@@ -284,6 +280,7 @@ def _run_flow_games(
             if sum(p.kind == kind for p in out.problems) < keep:
                 path = [table.choice_ids[n] for n in trail]
                 out.problems.append(GameProblem(kind, game, seed + game, table.ids[state[0]], path, detail))
+    out.text_hits = views.text_hits(len(catalogue.items))
     out.games = played
     out.steps = total_steps
     return out

@@ -44,6 +44,7 @@ def test_the_guide_has_examples_for_the_tutorial_and_reference() -> None:
 
 def test_the_v2_example_checks_plays_and_explores_clean(tmp_path: Path) -> None:
     from evegame.testing.exhaustive import explore_exhaustive
+    from evegame.testing.report import exhaustive_summary
 
     result = load_story(_write(tmp_path, "v2"))
     assert [str(p) for p in result.problems] == []
@@ -51,14 +52,18 @@ def test_the_v2_example_checks_plays_and_explores_clean(tmp_path: Path) -> None:
     game = Game(result.story, seed=1)
     assert game.scene.title == "Ada at the toll bridge"
     pay = next(c for c in game.choices if c.id == "pay")
-    assert pay.locked is None and "Enough." in game.scene.text
-    for choice in ("look", "stall", "coin", "breathe", "pay", "jump"):
+    assert pay.locked == "The toll is 4; you have 3." and "Not enough." in game.scene.text
+    for choice in ("look", "stall", "coin", "breathe"):
         game.choose(choice)
-    assert game.variables["coins"] == 2 and game.variables["nerve"] == 70
+    assert "Enough." in game.scene.text and "Not enough." not in game.scene.text
+    game.choose("pay")
+    game.choose("jump")
+    assert game.variables["coins"] == 0 and game.variables["nerve"] == 70
     assert game.ending == "across"  # heat (0 + 2) * 2 + 50 // 10 = 9
     report = explore_exhaustive(result.story)
     assert set(report.endings_reached) == {"across", "swept"} and all(report.scenes_reached)
     assert not (report.errors or report.dead_ends or report.soft_locks)
+    assert exhaustive_summary(report, 100.0, 100.0)[1].exit_code == 0  # every line of its text can be shown
 
 
 @pytest.mark.parametrize("example", ["tutorial", "reference"])

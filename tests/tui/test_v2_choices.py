@@ -28,4 +28,4 @@ async def test_a_locked_choice_is_greyed_with_its_reason_and_refused(make_app) -
         assert app.game.state.scene == "quay"
         assert "locked: The fare is 2 coins" in app.notes_text()
         text = app.screen.query_one(SceneText).source
-        assert "You have 1 coins. Not enough for the fare." in text  # the inline alternative, rendered
+        assert "You have 1 coin. Not enough for the fare." in text  # the inline alternative, rendered

@@ -1,5 +1,5 @@
 """python -m evegame"""
 
-from evegame.cli import main
+from evegame.cli import run
 
-raise SystemExit(main())
+run()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from evegame.cli import main
 from helpers import MINI
 
 
@@ -96,3 +97,26 @@ def test_check_runs_from_any_directory(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "story folder not found" not in result.stderr and ": OK: " in result.stdout
     assert_no_traceback(result)
+
+
+def test_main_called_from_python_leaves_the_collector_alone() -> None:
+    """Only the program, as it exits, skips the final collection; ``main()`` in a caller's process never freezes."""
+    import gc
+
+    before = gc.get_freeze_count()
+    assert main(["check", str(MINI)]) == 0
+    assert gc.get_freeze_count() == before and gc.isenabled()
+
+
+def test_the_program_exits_with_the_status_of_its_command(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "story.yaml").write_text("story: {title: T, start: nowhere}\n", encoding="utf-8")
+    ok = subprocess.run(
+        [sys.executable, "-m", "evegame", "check", str(MINI)], capture_output=True, text=True, check=False
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "evegame", "check", str(broken)], capture_output=True, text=True, check=False
+    )
+    assert (ok.returncode, bad.returncode) == (0, 1)
+    assert "OK" in ok.stdout and "Traceback" not in bad.stderr

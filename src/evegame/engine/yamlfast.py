@@ -94,6 +94,12 @@ class FastLoader(SafeBase):  # type: ignore[misc]
                     return _STR
         return super().resolve(kind, value, implicit)
 
+    # PyYAML's composer calls these two around every node to follow path resolvers, which this
+    # loader never has (``yaml_path_resolvers`` is empty, so both would return at once). Builtins
+    # stand in for them: called with the same arguments, they do nothing that is kept, in C.
+    descend_resolver = staticmethod(slice)  # (parent node, index) -> a throwaway slice
+    ascend_resolver = staticmethod(tuple)  # () -> the empty tuple
+
     notes: YamlNotes
     # Whether a merge key ('<<', or an explicit tag) can be in the document at all; when not, no
     # mapping's keys are searched for one. Set by ``parse_noting`` from the text.

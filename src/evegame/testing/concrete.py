@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from ..engine.effects import Applier, Entry, compile_effects, compile_entry
@@ -69,6 +70,12 @@ class FlowRules:
         self.variables = tuple(story.variables)
         self.tracked = tuple(sorted(_tracked(story) | set(visits)))
         self.counter = {s: i for i, s in enumerate(self.tracked)}
+        # Packing and unpacking run on every step: done by C (itemgetter, zip), lists (a list
+        # variable keeps its type) turned into tuples and back by position.
+        self._lists = tuple(i for i, v in enumerate(story.variables.values()) if isinstance(v, list))
+        self._values = _getter(self.variables)
+        self._counts = _getter(self.tracked)
+        self._zero_counts = dict.fromkeys(self.tracked, 0)
         self.entries: list[Entry] = [
             compile_entry(sid, story.scenes[sid].on_enter, (), count=sid in self.counter) for sid in table.ids
         ]
@@ -95,13 +102,23 @@ class FlowRules:
         taken: frozenset[int],
     ) -> State:
         self.entries[scene](variables, visits, [])
-        values = tuple(tuple(v) if isinstance(v, list) else v for v in (variables[n] for n in self.variables))
-        counts = tuple(visits.get(s, 0) for s in self.tracked)
+        values = self._values(variables)
+        if self._lists:
+            held = list(values)
+            for i in self._lists:
+                held[i] = tuple(held[i])
+            values = tuple(held)
+        counts = (
+            self._counts({**self._zero_counts, **visits}) if len(visits) < len(self.tracked) else self._counts(visits)
+        )
         return (scene, values, counts, stack, taken)
 
     def unpack(self, state: State) -> tuple[dict[str, Any], dict[str, int]]:
         _, values, counts, _, _ = state
-        variables = {n: (list(v) if isinstance(v, tuple) else v) for n, v in zip(self.variables, values, strict=True)}
+        variables = dict(zip(self.variables, values, strict=True))
+        for i in self._lists:
+            name = self.variables[i]
+            variables[name] = list(variables[name])
         return variables, dict(zip(self.tracked, counts, strict=True))
 
     def available(self, state: State) -> list[_Move]:
@@ -133,6 +150,16 @@ class FlowRules:
             vs = {k: (list(v) if isinstance(v, list) else v) for k, v in variables.items()}
             out.append(self._enter(self.table.index[dest], vs, dict(visits), tuple(stack), taken))
         return out
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The values of ``names`` in a mapping, as a tuple, in C (``itemgetter`` returns a bare value for one name)."""
+    if not names:
+        return lambda _mapping: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda mapping: (mapping[name],)
+    return itemgetter(*names)
 
 
 def _branch_draws(choice: Choice) -> list[int]:

@@ -74,10 +74,14 @@ class FlowRules:
         # variable keeps its type) turned into tuples and back by position.
         self._lists = tuple(i for i, v in enumerate(story.variables.values()) if isinstance(v, list))
         self._values = _getter(self.variables)
-        self._counts = _getter(self.tracked)
-        self._zero_counts = dict.fromkeys(self.tracked, 0)
+        # The rules (choice conditions, requires, goto branches) read a few visit counts; the text
+        # many more. Stepping unpacks only the rules' ones; counts go up by position on entry.
+        self._rule_scenes = tuple(sorted(_tracked(story)))
+        self._rule_counts = _getter(tuple(self.counter[s] for s in self._rule_scenes))
+        self._count_at = [self.counter.get(sid, -1) for sid in table.ids]
+        self._read: tuple[State, dict[str, Any], dict[str, int]] | None = None
         self.entries: list[Entry] = [
-            compile_entry(sid, story.scenes[sid].on_enter, (), count=sid in self.counter) for sid in table.ids
+            compile_entry(sid, story.scenes[sid].on_enter, (), count=False) for sid in table.ids
         ]
         self.moves: list[tuple[_Move, ...]] = []
         number = 0
@@ -91,38 +95,46 @@ class FlowRules:
             self.moves.append(tuple(out) if scene.ending is None else ())
 
     def initial(self) -> State:
-        return self._enter(self.table.start, dict(self.table.initial_variables()), {}, (), frozenset())
+        zero = (0,) * len(self.tracked)
+        return self._enter(self.table.start, dict(self.table.initial_variables()), zero, (), frozenset())
 
     def _enter(
         self,
         scene: int,
         variables: dict[str, Any],
-        visits: dict[str, int],
+        counts: tuple[int, ...],
         stack: tuple[str, ...],
         taken: frozenset[int],
     ) -> State:
-        self.entries[scene](variables, visits, [])
+        """The state on entering ``scene``: its on_enter effects applied to ``variables`` (in place),
+        its visit counted when one is kept (``counts``: those before)."""
+        self.entries[scene](variables, {}, [])
         values = self._values(variables)
         if self._lists:
             held = list(values)
             for i in self._lists:
                 held[i] = tuple(held[i])
             values = tuple(held)
-        counts = (
-            self._counts({**self._zero_counts, **visits}) if len(visits) < len(self.tracked) else self._counts(visits)
-        )
+        at = self._count_at[scene]
+        if at >= 0:
+            counts = (*counts[:at], counts[at] + 1, *counts[at + 1 :])
         return (scene, values, counts, stack, taken)
 
-    def unpack(self, state: State) -> tuple[dict[str, Any], dict[str, int]]:
+    def unpack(self, state: State, *, text: bool = True) -> tuple[dict[str, Any], dict[str, int]]:
+        """The variables and visit counts of ``state`` as the conditions read them; without ``text``,
+        only the counts the rules read (not those kept for text conditions)."""
         _, values, counts, _, _ = state
         variables = dict(zip(self.variables, values, strict=True))
         for i in self._lists:
             name = self.variables[i]
             variables[name] = list(variables[name])
-        return variables, dict(zip(self.tracked, counts, strict=True))
+        if text:
+            return variables, dict(zip(self.tracked, counts, strict=True))
+        return variables, dict(zip(self._rule_scenes, self._rule_counts(counts), strict=True))
 
     def available(self, state: State) -> list[_Move]:
-        variables, visits = self.unpack(state)
+        variables, visits = self.unpack(state, text=False)
+        self._read = (state, variables, visits)  # a walker takes a choice from the state it just read
         taken = state[4]
         return [
             m
@@ -132,7 +144,11 @@ class FlowRules:
 
     def take(self, state: State, move: _Move, draws: list[int] | None) -> list[State]:
         """The states a choice leads to: one per chance branch when ``draws`` is None, else by the draw given."""
-        variables, visits = self.unpack(state)
+        read, self._read = self._read, None
+        if read is not None and read[0] is state:  # unpacked by ``available`` just now, and only read there
+            variables, visits = read[1], read[2]
+        else:
+            variables, visits = self.unpack(state, text=False)
         for apply in move.apply:
             apply(variables, [])
         taken = state[4] | {move.number} if move.choice.once else state[4]
@@ -147,19 +163,23 @@ class FlowRules:
                 dest = _chance_branch(move.choice, draw)
             else:
                 dest, rng = destination(move.choice, variables, visits, stack, rng)
-            vs = {k: (list(v) if isinstance(v, list) else v) for k, v in variables.items()}
-            out.append(self._enter(self.table.index[dest], vs, dict(visits), tuple(stack), taken))
+            if len(rolls) == 1:  # the only branch: entering may change the variables in place
+                vs = variables
+            else:
+                vs = {k: (list(v) if isinstance(v, list) else v) for k, v in variables.items()}
+            out.append(self._enter(self.table.index[dest], vs, state[2], tuple(stack), taken))
         return out
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """The values of ``names`` in a mapping, as a tuple, in C (``itemgetter`` returns a bare value for one name)."""
-    if not names:
-        return lambda _mapping: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda mapping: (mapping[name],)
-    return itemgetter(*names)
+def _getter(keys: tuple[Any, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The items at ``keys`` (names of a mapping, or indexes of a tuple) as a tuple, in C
+    (``itemgetter`` returns a bare item for one key)."""
+    if not keys:
+        return lambda _held: ()
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda held: (held[key],)
+    return itemgetter(*keys)
 
 
 def _branch_draws(choice: Choice) -> list[int]:

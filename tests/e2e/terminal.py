@@ -42,6 +42,8 @@ class Terminal:
         os.mkfifo(self.fifo)
         self.output = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)  # our own writer end: never EOF
         self.started = False
+        self.launches = 0
+        self.name = "game0"  # the tmux session the program runs in (a new one each launch)
         self.start()
 
     def tmux(self, *args: str, check: bool = True) -> str:
@@ -61,20 +63,25 @@ class Terminal:
             + " ".join(shlex.quote(a) for a in self.args)
         )
         width, height = self.size
-        if self.started:
-            self.tmux("kill-session", "-t", "game")
+        before = self.name if self.started else None
+        self.launches += 1
+        self.name = f"game{self.launches}"
         # start the shell paused on a read, so the pipe and remain-on-exit are set before evegame writes a byte
-        self.tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height), f"read _go; exec {command}")
-        self.tmux("set-option", "-t", "game", "remain-on-exit", "on")
-        self.tmux("pipe-pane", "-t", "game", "-o", f"cat >> {shlex.quote(str(self.fifo))}")
-        self.tmux("send-keys", "-t", "game", "Enter")
+        self.tmux(
+            "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), f"read _go; exec {command}"
+        )
+        if before is not None:  # only now: killing the server's last session would end the server under us
+            self.tmux("kill-session", "-t", before)
+        self.tmux("set-option", "-t", self.name, "remain-on-exit", "on")
+        self.tmux("pipe-pane", "-t", self.name, "-o", f"cat >> {shlex.quote(str(self.fifo))}")
+        self.tmux("send-keys", "-t", self.name, "Enter")
         self.started = True
 
     def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "game")
+        return self.tmux("capture-pane", "-p", "-t", self.name)
 
     def alive(self) -> bool:
-        return self.tmux("display-message", "-p", "-t", "game", "#{pane_dead}").strip() == "0"
+        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "0"
 
     def wait_for(self, test: str | Callable[[str], bool], timeout: float = WAIT) -> str:
         """Poll the screen until ``test`` (a text, or a predicate) holds; fail with the screen if it never does."""
@@ -86,6 +93,9 @@ class Terminal:
                 return shown
             left = deadline - time.monotonic()
             if left <= 0 or not self.alive():
+                shown = self.screen()
+                if check(shown):  # it came true as the program ended (e.g. a test of the process itself)
+                    return shown
                 raise AssertionError(f"waited for {test!r}; the screen shows:\n{shown}")
             self._wait_for_output(left)
 
@@ -100,10 +110,10 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            self.tmux("send-keys", "-t", "game", key)
+            self.tmux("send-keys", "-t", self.name, key)
 
     def resize(self, width: int, height: int) -> None:
-        self.tmux("resize-window", "-t", "game", "-x", str(width), "-y", str(height))
+        self.tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
 
     def close(self) -> None:
         self.tmux("kill-server", check=False)

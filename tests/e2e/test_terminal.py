@@ -70,7 +70,8 @@ def test_a_data_folder_that_is_a_file_is_said_in_plain_words_at_start(terminal, 
     screen = term.wait_for("Charon waits")
     assert "Errno" not in screen and "Cannot save" not in screen and no_traceback(screen)
     term.keys("q")
-    screen = term.wait_for("Quit evegame?")
+    # the dialog is drawn over a few frames: wait for its last line, not only its title
+    screen = term.wait_for(lambda s: "Quit evegame?" in s and "lost" in s)
     assert "will be lost" in screen.replace("\n", " ") or "lost" in screen
 
 

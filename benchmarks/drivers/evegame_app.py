@@ -1,6 +1,6 @@
 """``evegame`` (play the shipped story) to its first screen, headless, exiting after the first refresh.
 
-Goes through the real entry point, ``evegame.cli.main(["play"])``. The one change: ``App.run``
+Goes through the real entry point, ``evegame.cli.run`` (the ``evegame`` program) with ``play``. The one change: ``App.run``
 runs headless with the same autopilot as ``bare_app.py``, which exits once the screen is painted.
 """
 
@@ -26,6 +26,7 @@ def headless_run(self: App[Any], *args: Any, **kwargs: Any) -> Any:
 
 if __name__ == "__main__":
     App.run = headless_run  # type: ignore[method-assign]
-    from evegame.cli import main
+    from evegame.cli import run
 
-    sys.exit(main(["play", *sys.argv[1:]]))
+    sys.argv = ["evegame", "play", *sys.argv[1:]]
+    run()

@@ -130,25 +130,14 @@ def cmd_play(args: argparse.Namespace) -> int:
         from .tui import EveGameApp
 
         app = EveGameApp(story=story, story_dir=story_dir, data_dir=args.data_dir, watch=args.watch)
-        if not args.watch:
-            _keep_start_up_heap()
+        if args.program and not args.watch:
+            # The game owns the process until the player quits, and what start-up built (modules,
+            # story, app: some 40,000 objects, next to no garbage) lives until then: no collection
+            # need scan it again (about 40 ms of the start-up figure). With --watch the story is
+            # replaced on every edit, so nothing is kept.
+            _program_keeps_its_heap()
     app.run()
     return int(app.return_code or 0)
-
-
-def _keep_start_up_heap() -> None:
-    """Take what start-up built out of the collector's sight, for the life of the process (``gc.freeze``).
-
-    The full-screen game owns its process until the player quits, and what start-up built (the
-    modules, the story, the app: some 40,000 objects, next to no garbage as the collector was
-    paused) lives until then. Frozen, no collection scans it again during play, nor the
-    interpreter's passes at exit (about 40 ms of the start-up figure). Only the program does this,
-    never a library call (a caller's objects would never be collected); with ``--watch`` the story
-    is replaced on every edit, so nothing is frozen.
-    """
-    import gc
-
-    gc.freeze()
 
 
 def _plain_mode(args: argparse.Namespace) -> bool:
@@ -482,25 +471,29 @@ def add_play_options(p: argparse.ArgumentParser) -> None:
 
 def run() -> None:
     """The ``evegame`` program (and ``python -m evegame``): ``main``, then exit with its status."""
-    code = main()
-    _skip_the_exit_collection()
+    code = main(program=True)
+    # The process ends now: the interpreter's final collection would walk every object still
+    # alive (after ``check`` of 10,000 scenes, about a million: some 50 ms) for memory the system
+    # takes back anyway.
+    _program_keeps_its_heap()
     sys.exit(code)
 
 
-def _skip_the_exit_collection() -> None:
-    """The process ends now: spare the interpreter's final garbage collection (``gc.freeze``).
+def _program_keeps_its_heap() -> None:
+    """Take every object alive now out of the collector's sight for good (``gc.freeze``).
 
-    At exit the interpreter walks every object still alive to look for cycles; after ``check``
-    of a 10,000-scene story that is about a million objects and some 50 ms, for memory the
-    system takes back anyway. Only the program does this, as it exits; ``main()`` called from
-    Python (tests, scripts) never touches the collector.
+    Only for the ``evegame`` program's own process (``main(program=True)``, which ``run`` passes):
+    a caller of ``main()`` from Python keeps its collector as it was, or its objects of this
+    moment would never be collected.
     """
     import gc
 
     gc.freeze()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
+    """Run one ``evegame`` command; its exit status. ``program``: this is the ``evegame`` program's
+    own process (``run``), which may keep its heap from the collector; never from a library call."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
@@ -508,6 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         args = parser.parse_args(["play", *argv])
+    args.program = program
     try:
         return args.func(args)
     except StoryError as exc:

@@ -108,6 +108,18 @@ def test_main_called_from_python_leaves_the_collector_alone() -> None:
     assert gc.get_freeze_count() == before and gc.isenabled()
 
 
+def test_play_called_from_python_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The full-screen game keeps its start-up heap from the collector only in the program's own process."""
+    import gc
+
+    from evegame.tui import EveGameApp
+
+    monkeypatch.setattr(EveGameApp, "run", lambda self, *a, **k: None)  # built as for a player, not run
+    before = gc.get_freeze_count()
+    assert main(["play", "--tui", "--story", str(MINI), "--data-dir", str(tmp_path)]) == 0
+    assert gc.get_freeze_count() == before and gc.isenabled()
+
+
 def test_the_program_exits_with_the_status_of_its_command(tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()

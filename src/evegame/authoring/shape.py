@@ -12,6 +12,7 @@ on the games that reach it), and do scene lengths vary with the beat.
 
 from __future__ import annotations
 
+import random
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -137,7 +138,7 @@ def measure(
 def _play(story: Story, seed: int, max_steps: int) -> list[tuple[str, int]] | None:
     """One uniform random game: (scene, words shown) per visit, or None when it found no ending."""
     game = Game(story, record_undo=False, seed=seed)
-    pick = _Picker(seed)
+    rand = random.Random(seed).random  # a private generator: the global one is left alone
     read: list[tuple[str, int]] = []
     for _ in range(max_steps):
         read.append((game.state.scene, count_words(game.render(game.current))))
@@ -146,20 +147,8 @@ def _play(story: Story, seed: int, max_steps: int) -> list[tuple[str, int]] | No
         options = game.available()
         if not options:
             return None
-        game.step(options[pick(len(options))])
+        game.step(options[int(rand() * len(options))])
     return None
-
-
-class _Picker:
-    """A private seeded generator (the global ``random`` is left alone)."""
-
-    def __init__(self, seed: int) -> None:
-        import random
-
-        self._rand = random.Random(seed).random
-
-    def __call__(self, n: int) -> int:
-        return int(self._rand() * n)
 
 
 def format_text(shape: Shape, story: Story) -> str:

@@ -30,9 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         apply_breakpoints(self)
         with Vertical(id="dialog-box"):
-            yield Static(self.question, id="dialog-question", markup=False)
-            if self.detail:
-                yield Static(self.detail, id="dialog-detail", markup=False)
+            yield from _asked(self.question, self.detail)
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no} (n)", id="no")
@@ -61,9 +59,7 @@ class AnswersScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         apply_breakpoints(self)
         with Vertical(id="dialog-box"):
-            yield Static(self.question, id="dialog-question", markup=False)
-            if self.detail:
-                yield Static(self.detail, id="dialog-detail", markup=False)
+            yield from _asked(self.question, self.detail)
             with Vertical(id="dialog-buttons"):
                 for i, (key, label, value) in enumerate(self.answers):
                     yield Button(f"{label} ({key})", id=f"answer-{value}", variant="primary" if i == 0 else "default")
@@ -132,3 +128,10 @@ class ProblemsScreen(Panel):
             with VerticalScroll(id="problems"):
                 for line in self.problems:
                     yield Static(line, classes="problem", markup=False)
+
+
+def _asked(question: str, detail: str) -> ComposeResult:
+    """A dialog's question, and its detail when it has one."""
+    yield Static(question, id="dialog-question", markup=False)
+    if detail:
+        yield Static(detail, id="dialog-detail", markup=False)

@@ -63,9 +63,10 @@ class FlowRules:
     ``visits``: scenes whose visit counts are kept beside those choices read (text conditions').
     """
 
-    def __init__(self, story: Story, visits: Iterable[str] = ()) -> None:
+    def __init__(self, story: Story, visits: Iterable[str] = (), table: Table | None = None) -> None:
+        """``table``: the story's compiled ``Table`` when the caller has one already."""
         self.story = story
-        self.table = Table(story)
+        self.table = table if table is not None else Table(story)
         table = self.table
         self.variables = tuple(story.variables)
         self.tracked = tuple(sorted(_tracked(story) | set(visits)))

@@ -198,7 +198,7 @@ def diagnose(table: Table, path: list[tuple[str, str]], scene: str | None = None
     need it to tell which chance branch the last choice took.
     """
     if uses_flow(table.story):
-        return _diagnose_flow(FlowRules(table.story), path, scene)
+        return _diagnose_flow(FlowRules(table.story, table=table), path, scene)
     found = replay(table, path)
     diagnosis = Diagnosis(dict(found.variables), dict(found.visits), table.ids[found.scene], list(path))
     queue, seen = deque([found]), {found.key()}

@@ -121,7 +121,7 @@ def _run_games(
     view rather than once per visit. Scene hits are summed afterwards from choice hits.
     """
     if uses_flow(table.story):
-        rules = FlowRules(table.story, catalogue.visit_scenes())
+        rules = FlowRules(table.story, catalogue.visit_scenes(), table)
         return _run_flow_games(rules, catalogue, first, count, seed, max_steps, keep, deadline, progress)
     out = _Partial(scene_hits=[0] * len(table.ids), choice_hits=[0] * len(table.choice_ids))
     choice_hits, endings_hit = out.choice_hits, out.endings

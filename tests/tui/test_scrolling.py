@@ -156,3 +156,22 @@ async def test_scrolling_up_while_the_history_is_still_being_wrapped_keeps_the_t
             await pilot.pause()
         assert len(view.lines) > wrapped  # more was wrapped above ...
         assert view.visible_lines() == shown  # ... and the same text stayed in view
+
+
+async def test_a_page_up_pressed_as_the_history_opens_is_not_undone_by_the_jump_to_the_latest_entry() -> None:
+    """Found by CI under load: the deferred "open at the latest entry" came after PgUp had started its scroll
+    and cancelled it, so the view jumped back to the end."""
+    paragraph = "The rain has not stopped since the theatre. " * 5
+    blocks = transcript_blocks([Entry(f"s{n}", f"Scene {n}", paragraph, f"Choice {n}") for n in range(1, 121)])
+    app = _TranscriptApp(blocks)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.pause()
+        view.focus()
+        bottom = view.max_scroll_y
+        view.action_page_up()  # the scroll is under way but has not moved yet ...
+        view._to_end()  # ... when the deferred jump to the end arrives
+        for _ in range(3):
+            await pilot.pause()
+        assert view.scroll_target_y < bottom
+        assert "You chose: Choice 120" not in view.visible_lines()

@@ -203,11 +203,10 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         added = [line for chunk in reversed(chunks) for line in chunk]
         # where the player is going: a page key may have started a scroll that has not moved yet
-        target, bottom = self.scroll_target_y, self.max_scroll_y
+        target, leaving = self.scroll_target_y, self._leaving_the_end()
         self._first = first
         self.lines[0:0] = added
         self.virtual_size = Size(self._width, len(self.lines))
-        leaving = target != self.scroll_y and target < bottom  # a scroll up under way
         if self._follow_end and not leaving:
             self._to_end()
         else:  # the same text stays in view as lines are added above it
@@ -237,7 +236,14 @@ class TranscriptView(ScrollView, can_focus=True):
         self._follow_end = False
         super().action_scroll_home()
 
+    def _leaving_the_end(self) -> bool:
+        """Whether a scroll up is under way (a page key's animation may not have moved the view yet)."""
+        target = self.scroll_target_y
+        return target != self.scroll_y and target < self.max_scroll_y
+
     def _to_end(self) -> None:
+        if self._follow_end and self._leaving_the_end():
+            self._follow_end = False  # the player scrolled before the deferred jump to the end came
         if self._follow_end:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 

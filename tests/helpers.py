@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,14 @@ def read_terminal(leader: int) -> bytes:
         if not chunk:
             return seen
         seen += chunk
+
+
+async def until(pilot: Any, condition: Callable[[], object], timeout: float = 60.0) -> None:
+    """Let a Textual app run, frame after frame, until ``condition()`` holds or ``timeout`` seconds pass.
+
+    Waits on the state the test means, not on a number of frames (a busy machine needs more of them);
+    the caller asserts the condition afterwards, so a state that never comes fails with the test's message.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause()

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from evegame.engine import read_story
 from evegame.tui import EveGameApp
-from helpers import MINI
+from helpers import MINI, until
 
 
 class SettledPilot(Pilot):
@@ -23,10 +23,7 @@ class SettledPilot(Pilot):
     """
 
     async def settle(self) -> None:
-        for _ in range(200):  # bounded: a screen that never mounts fails the test's own assertions
-            if self.app.screen.is_mounted:
-                return
-            await self.pause()
+        await until(self, lambda: self.app.screen.is_mounted)  # one never mounted fails the test's own assertions
 
     async def press(self, *keys: str) -> None:
         for key in keys:

@@ -14,15 +14,13 @@ from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.saves import SlotsScreen
 from evegame.tui.screens.settings import SettingsScreen
 from evegame.tui.screens.title import TitleScreen
+from helpers import until
 
 
 async def run_command(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+p", *query)
     commands = pilot.app.screen.query_one(CommandList)
-    for _ in range(200):  # the palette searches in a worker: wait for its first match, not for a time
-        if commands.option_count:
-            break
-        await pilot.pause()
+    await until(pilot, lambda: commands.option_count)  # the palette searches in a worker: its first match
     assert commands.option_count, f"the palette found nothing for {query!r}"
     await pilot.press("enter")
     await pilot.pause()

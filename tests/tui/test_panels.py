@@ -18,16 +18,15 @@ from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.settings import SettingsScreen
 from evegame.tui.transcript_view import TranscriptView
 from evegame.tui.widgets import SceneText
+from helpers import until
 
 
 async def markdown_source(pilot) -> str:  # type: ignore[no-untyped-def]
     """The Markdown of the panel on top, once the panel is composed (a busy machine can be a frame late)."""
-    for _ in range(100):
-        found = pilot.app.screen.query(Markdown)
-        if found:
-            return found.first().source
-        await pilot.pause()
-    raise AssertionError(f"no Markdown on {pilot.app.screen}")
+    await until(pilot, lambda: pilot.app.screen.query(Markdown))
+    found = pilot.app.screen.query(Markdown)
+    assert found, f"no Markdown on {pilot.app.screen}"
+    return found.first().source
 
 
 async def test_undo_any_number_of_steps_restores_each_state_exactly(make_app) -> None:
@@ -165,10 +164,7 @@ async def test_typewriter_reveals_text_and_any_key_skips_it(make_app, data_dir: 
         text = app.screen.query_one(SceneText)
         assert text.revealing
         clock[0] += 0.6  # 5 characters a second: 3 shown at the next tick
-        for _ in range(200):
-            if text.source:
-                break
-            await pilot.pause()
+        await until(pilot, lambda: text.source)
         assert text.source == "You"
         await pilot.press("1")  # skips the reveal; does not choose
         assert not text.revealing and app.game.path == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from evegame.tui.screens.dialogs import ProblemsScreen
 from evegame.tui.screens.play import PlayScreen
+from helpers import until
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -73,18 +74,12 @@ async def test_watch_reloads_when_a_file_changes(make_app, story_copy: Path) -> 
     async with app.run_test() as pilot:
         await pilot.press("n")
         edit(story_copy / "scenes.yaml", "title: The Hall", "title: The Great Hall")
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if app.story.scenes["hall"].title == "The Great Hall":
-                break
+        await until(pilot, lambda: app.story.scenes["hall"].title == "The Great Hall")  # the watch polls each second
         assert app.story.scenes["hall"].title == "The Great Hall"
         await pilot.pause()
         assert app.screen.query_one("#scene-title").render().plain == "The Great Hall"
         (story_copy / "extra.yaml").write_text("scenes:\n  - id: broken\n    text: [unclosed\n")
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if isinstance(app.screen, ProblemsScreen):
-                break
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
         assert isinstance(app.screen, ProblemsScreen)
         assert any("extra.yaml:" in p for p in app.screen.problems)
 

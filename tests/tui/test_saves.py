@@ -14,7 +14,7 @@ from evegame.tui.screens.play import PlayScreen
 from evegame.tui.screens.saves import SlotsScreen
 from evegame.tui.screens.title import TitleScreen
 from evegame.tui.widgets import SceneText
-from helpers import MINI
+from helpers import MINI, until
 
 
 def slot_texts(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -185,7 +185,7 @@ async def test_the_autosave_is_written_after_the_next_scene_is_on_screen(make_ap
 
         app.session.saves.save = spy  # type: ignore[method-assign]
         await pilot.press("1")
-        await pilot.pause()
+        await until(pilot, lambda: shown_when_saved)  # written once the text is mounted and drawn: frames later
         # the desk, its title and its text, was on screen when its autosave was written
         assert shown_when_saved == [("The Desk", "Charon waits. You carry ticket.")]
         assert json.loads((saves_dir(data_dir) / "auto.json").read_text())["scene"] == "desk"

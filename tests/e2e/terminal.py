@@ -99,6 +99,14 @@ class Terminal:
                 raise AssertionError(f"waited for {test!r}; the screen shows:\n{shown}")
             self._wait_for_output(left)
 
+    def wait_for_all(self, *texts: str, timeout: float = WAIT) -> str:
+        """Wait until every one of ``texts`` is on the screen at once.
+
+        A frame reaches tmux in pieces (and a dialog is drawn over a few frames), so a screen that shows one
+        line of it may not show the rest yet: wait for everything a test then reads, not for its first line.
+        """
+        return self.wait_for(lambda screen: all(text in screen for text in texts), timeout)
+
     def _wait_for_output(self, timeout: float) -> None:
         """Block until the program writes something (or ``timeout``), then take everything written."""
         ready, _, _ = select.select([self.output], [], [], min(timeout, 5.0))
@@ -119,6 +127,16 @@ class Terminal:
         self.tmux("kill-server", check=False)
         os.close(self.output)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def dialog_text(screen: str) -> str:
+    """The words inside the dialog box on ``screen`` (its sides are drawn with █), its lines joined.
+
+    A dialog wraps its text at its own width, so where a line breaks depends on what it quotes (a path
+    in a temporary folder is longer on one machine than another): read it as one text.
+    """
+    inside = [line.split("█")[1] for line in screen.splitlines() if line.count("█") >= 2]
+    return " ".join(" ".join(inside).split())
 
 
 def evegame_env(data_dir: Path, cache_dir: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from e2e.terminal import dialog_text
 from helpers import MINI, SHIPPED
 
 STORY = ["--story", str(MINI)]
@@ -31,10 +32,10 @@ def test_continue_after_quitting_lands_on_the_same_scene(terminal, tmp_path: Pat
     assert saved["scene"] == "desk" and saved["turns"] == 2
 
     term.start()  # relaunch in the same data folder
-    screen = term.wait_for("Continue")
+    screen = term.wait_for_all("Continue", "The Desk")
     assert "The Desk" in screen  # Continue names the scene it resumes
     term.keys("c")
-    screen = term.wait_for("Charon waits")
+    screen = term.wait_for_all("Charon waits", "The Desk", "Pay for a marker")
     assert "The Desk" in screen and "Pay for a marker" in screen
     assert no_traceback(screen)
 
@@ -60,10 +61,12 @@ def test_a_data_folder_that_is_a_file_is_said_in_plain_words_at_start(terminal, 
     blocker = tmp_path / "data-is-a-file"
     blocker.write_text("not a folder")
     term = terminal(*STORY, "--data-dir", str(blocker), size=(100, 30))
-    screen = term.wait_for("cannot be saved")
-    assert "is a file" in screen and "--data-dir" in screen and "Errno" not in screen
+    # the message wraps where the path (a temporary folder's) makes it wrap: read the dialog as one text
+    screen = term.wait_for(lambda s: "cannot be saved" in s and "with --data-dir." in dialog_text(s))
+    said = dialog_text(screen)
+    assert "is a file, not a folder" in said and "--data-dir" in said and "Errno" not in screen
     term.keys("Enter")
-    term.wait_for("New game")
+    term.wait_for(lambda s: "New game" in s and "cannot be saved" not in s)  # the footer shows it under the dialog
     term.keys("n")
     term.wait_for("Go to the desk")
     term.keys("1")
@@ -81,7 +84,7 @@ def test_ctrl_q_right_after_a_choice_keeps_it_and_the_sidebar_shows_names(termin
     term = terminal("--story", str(SHIPPED), size=(120, 40))
     term.wait_for("New game")
     term.keys("n")
-    screen = term.wait_for("Choices made: 0")
+    screen = term.wait_for_all("Choices made: 0", "Carrying: train ticket")
     assert "Carrying: train ticket" in screen
     term.keys("1")
     term.wait_for("Choices made: 1")
@@ -98,7 +101,7 @@ def test_what_a_choice_changed_shows_on_the_footer_line_not_over_the_choices(ter
     term.keys("n")
     term.wait_for("Go to the desk")
     term.keys("1")  # the desk: a coin spent on entering, a codex entry found
-    screen = term.wait_for("Changed: Gold coins: 2 → 1")
+    screen = term.wait_for_all("Changed: Gold coins: 2 → 1", "Pay for a marker", "Kill on the grounds")
     lines = screen.splitlines()
     assert "Changed: Gold coins: 2 → 1" in lines[-1]
     assert "Pay for a marker" in screen and "Kill on the grounds" in screen

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from evegame.engine import read_story
+from evegame.testing import textreach
 from evegame.testing.exhaustive import explore_exhaustive
 from helpers import ROOT
 from reference import reference_bfs
@@ -125,3 +126,81 @@ story:
     scenes_found, choices_found, endings_found = reference_bfs(story, 60)
     assert set(report.endings_reached) == endings_found and scenes_found == set(report.table.ids)
     assert {report.table.choice_ids[i] for i, t in enumerate(report.choices_taken) if t} == choices_found
+
+
+@pytest.mark.parametrize("folder", STORIES, ids=lambda p: p.name)
+def test_with_every_text_item_left_to_the_search_the_decisions_match_the_concrete_search(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No random pass first (every conditional item open): the decision along the graph's paths
+    shows and explains the same text as the search over full game states."""
+    monkeypatch.setattr(textreach, "PREPASS_GAMES", 0)
+    story = read_story(folder)
+    abstract, concrete = explore_exhaustive(story), explore_exhaustive(story, concrete=True)
+    for r in (abstract, concrete):
+        assert r.catalogue is not None and r.text is not None and not r.bound_hit
+    assert shown_text(abstract) == shown_text(concrete)
+
+
+def shown_text(r):  # type: ignore[no-untyped-def]
+    assert r.catalogue is not None and r.text is not None
+    return r.catalogue.shown(r.scenes_reached, r.choices_taken, r.text.shown), r.text.reasons
+
+
+PATHS_MANIFEST = """\
+story:
+  title: Paths
+  start: hub
+  variables:
+    mood: {value: 0, min: 0, max: 2}
+"""
+PATHS_SCENES = """\
+scenes:
+  - id: hub
+    text:
+      - Hub.
+      - {if: seen(cellar), text: You know the cellar.}
+      - {if: mood >= 2, text: Glum.}
+      - {if: seen(vault), text: Never.}
+      - {if: visits(hub) >= 3, text: Third time.}
+    choices:
+      - {id: down, text: Down, once: true, goto: cellar}
+      - {id: leave, text: Leave, goto: out}
+      - {id: hidden, text: Hidden, if: mood > 2, goto: vault}
+  - id: cellar
+    text: Cellar.
+    on_enter:
+      add: {mood: 2}
+    choices:
+      - {id: up, text: Up, goto: hub}
+  - id: vault
+    text: Vault.
+    choices:
+      - {id: back, text: Back, goto: hub}
+  - id: out
+    text:
+      - Out.
+      - {if: seen(cellar), text: Out of the cellar.}
+    ending: out
+"""
+
+
+def test_text_read_only_through_scene_entries_is_decided_by_the_scene_entered(
+    write_story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the open text reads changes only on entering scenes (visit counts, a scene's on_enter):
+    the search keeps no choice per edge, and decides the text as the concrete search does; an item
+    whose scene a bounded search never meets is left undecided without carrying any values."""
+    monkeypatch.setattr(textreach, "PREPASS_GAMES", 0)
+    story = read_story(write_story({"scenes.yaml": PATHS_SCENES}, PATHS_MANIFEST))
+    reach = textreach.TextReach(story)
+    assert reach.open and not reach.by_choice
+    abstract, concrete = explore_exhaustive(story), explore_exhaustive(story, concrete=True)
+    assert abstract.text is not None and concrete.text is not None and abstract.catalogue is not None
+    never = {abstract.catalogue.items[k].label: why for k, why in abstract.text.reasons.items()}
+    assert never == {"hub ¶4": "vault is never visited before this", "hub ¶5": "visits(hub) is only 1–2 here"}
+    assert shown_text(abstract) == shown_text(concrete)
+    bounded = explore_exhaustive(story, max_states=2)  # the start and the cellar: never the way out
+    assert bounded.text is not None and bounded.catalogue is not None
+    undecided = {bounded.catalogue.items[k].label: why for k, why in bounded.text.undecided.items()}
+    assert undecided["out ¶2"] == "not shown within the search's bounds (its scene is never reached)"

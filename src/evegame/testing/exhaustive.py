@@ -479,7 +479,7 @@ def _explore(
     if reach is None and text and not concrete:
         reach = TextReach(story)
     extra = reach.observations if reach is not None and observe else ()
-    labelled = reach is not None and bool(reach.open) and not observe
+    labelled = reach is not None and reach.by_choice and not observe
     # concrete states hold every value, so text is decided on them directly
     flow_text = Catalogue(Table(story)) if text and concrete else None
     ex: Any = (

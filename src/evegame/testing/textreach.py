@@ -19,7 +19,7 @@ every state that reaches here``), from the values the states at its scenes hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from itertools import product
@@ -63,6 +63,10 @@ class TextReach:
         self.observations: tuple[tuple[int, Condition], ...] = tuple(
             (s, c) for k in self.open for s in cat.items[k].scenes for c, _ in cat.items[k].literals
         )
+        self.names, self.scenes = _read_by(cat, self.open)
+        # Whether deciding along paths needs each edge's choice (``judge_by_paths``' labels): only when
+        # some choice's effects change what the open text reads; else the scene entered is enough.
+        self.by_choice = any(e.var in self.names for ms in cat.table.moves for m in ms for e in m.effects)
 
     def judge_by_paths(
         self,
@@ -79,141 +83,24 @@ class TextReach:
         What an open item reads changes along a path by the choices' effects only (no choice
         condition reads it: else the search would keep it), so the values it can hold in a state
         are those its effects give along every path there: propagated forward over the graph's
-        edges (choice number, target), as exact values. None when some state gathers more than
-        ``PASSENGER_CAP`` of them (a loop that keeps adding): the search must keep them itself.
+        edges (choice number from ``labels`` when ``by_choice``, and target), as exact values. None
+        when some state gathers more than ``PASSENGER_CAP`` of them (a loop that keeps adding): the
+        search must keep them itself. An item none of whose scenes the search met needs no values.
         """
-        cat, story = self.catalogue, table.story
+        cat = self.catalogue
         reach = self._seen_reach()
         if not self.open:
             return reach
-        names: set[str] = set()
-        scenes: set[str] = set()
-        for k in self.open:
-            for cond, _ in cat.items[k].literals:
-                names |= cond.variables
-                scenes |= cond.scenes
-        effects = [e for ms in table.moves for m in ms for e in m.effects] + [e for en in table.on_enter for e in en]
-        grown = True
-        while grown:  # an expression setting a variable read makes what it reads read too
-            before = len(names)
-            for e in effects:
-                if e.var in names and isinstance(e.value, Clamp) and not isinstance(e.value.amount, int):
-                    names |= e.value.amount.variables
-            grown = len(names) > before
-        exact = Exact(table, tuple(story.variables), tuple(sorted(scenes)))
-        var_names = sorted(names)
-        slots = [exact.slot[v] for v in var_names] + [exact.counter_slot[s] for s in sorted(scenes)]
-        counter_at = {table.index[s]: len(var_names) + i for i, s in enumerate(sorted(scenes))}
-        moves = {m.number: m for ms in table.moves for m in ms}
-        start_vars = table.initial_variables()
-        start_visits: dict[str, int] = {}
-        compile_entry(table.ids[table.start], story.scenes[table.ids[table.start]].on_enter, (), count=True)(
-            start_vars, start_visits, []
-        )
-        first = tuple(_hashable(start_vars[v]) for v in var_names) + tuple(
-            start_visits.get(s, 0) for s in sorted(scenes)
-        )
-        steps: dict[tuple[int, int], Any] = {}
-
-        def step(number: int, target: int) -> Any:
-            m = moves[number]
-            appliers = compile_effects(tuple(e for e in (*m.effects, *table.on_enter[target]) if e.var in names))
-            counter = counter_at.get(target)
-
-            def apply(values: tuple[Any, ...]) -> tuple[Any, ...]:
-                variables = {v: list(x) if isinstance(x, tuple) else x for v, x in zip(var_names, values, strict=False)}
-                for a in appliers:
-                    a(variables, [])
-                out = [_hashable(variables[v]) for v in var_names] + list(values[len(var_names) :])
-                if counter is not None:
-                    out[counter] += 1
-                return tuple(out)
-
-            return apply
-
-        vals: list[frozenset[tuple[Any, ...]] | None] = [None] * len(keys)
-        vals[0] = frozenset([first])
-        full = len(exact.kind)
-        # per scene, the open items there not shown yet: once every one is, the rest needs no values
-        pending: dict[int, list[int]] = {}
-        for k in self.open:
-            for sc in cat.items[k].scenes:
-                pending.setdefault(sc, []).append(k)
-        left = [len(self.open)]
-
-        def arrived(scene: int, values: frozenset[tuple[Any, ...]]) -> None:
-            waiting = pending.get(scene)
-            if not waiting:
-                return
-            an = cast(Analysis, exact)
-            for k in list(waiting):
-                if reach.shown[k]:
-                    continue
-                item = cat.items[k]
-                if any(_holds(an, item, dict(enumerate(_spread(v, slots, full)))) for v in values):
-                    reach.shown[k] = True
-                    left[0] -= 1
-            pending[scene] = [k for k in waiting if not reach.shown[k]]
-
-        arrived(keys[0] & scene_mask, frozenset([first]))
-        memo: dict[tuple[int, int, frozenset[tuple[Any, ...]]], frozenset[tuple[Any, ...]]] = {}
-        dirty: list[int] = []
-        queued = bytearray(len(keys))
-        front = [0]  # states below this index were passed: a change to one queues it again
-
-        def push(i: int) -> bool:
-            """Carry state i's values along its edges; False when some state holds too many."""
-            here = vals[i]
-            assert here is not None
-            for j, number in zip(succ[i], labels.get(i, ()), strict=True):
-                target = keys[j] & scene_mask
-                got = memo.get((number, target, here))
-                if got is None:
-                    fn = steps.get((number, target))
-                    if fn is None:
-                        fn = steps[(number, target)] = step(number, target)
-                    got = memo[(number, target, here)] = frozenset(fn(v) for v in here)
-                old = vals[j]
-                if old is None:
-                    vals[j] = got
-                elif not got <= old:
-                    new = old | got
-                    if len(new) > PASSENGER_CAP:
-                        return False
-                    vals[j] = new
-                else:
-                    continue
-                if target in pending:
-                    arrived(target, got)
-                if j < front[0] and not queued[j]:  # a state already passed (a loop back): again later
-                    queued[j] = 1
-                    heappush(dirty, j)
-            return True
-
-        # In search order, predecessors mostly come first: one pass settles nearly every state.
-        for i in range(len(keys)):
-            front[0] = i + 1
-            if not left[0]:
-                return reach  # every open item is shown
-            if vals[i] is not None and not push(i):
-                return None
-        front[0] = len(keys)
-        while dirty and left[0]:  # the loops' changes, earliest state first (in search order again)
-            i = heappop(dirty)
-            queued[i] = 0
-            if not push(i):
-                return None
-        if not left[0]:
-            return reach
+        exact = Exact(table, tuple(table.story.variables), tuple(self.scenes))
+        present = set(map(scene_mask.__and__, keys))
+        live = [k for k in self.open if any(s in present for s in cat.items[k].scenes)]
         met: dict[int, set[tuple[Any, ...]]] = {}
-        wanted = {s for k in self.open for s in cat.items[k].scenes}
-        for i, key in enumerate(keys):
-            scene = key & scene_mask
-            here = vals[i]
-            if scene in wanted and here is not None:
-                met.setdefault(scene, set()).update(here)
-        spread = {s: {_spread(v, slots, full) for v in values} for s, values in met.items()}
-        decide_exact(cat, self.open, exact, spread, reach, complete=complete)
+        if live:
+            carried = _Carry(self, table, exact, live, reach).run(keys, succ, labels, scene_mask)
+            if carried is None:
+                return None
+            met = carried
+        decide_exact(cat, [k for k in self.open if not reach.shown[k]], exact, met, reach, complete=complete)
         return reach
 
     def _seen_reach(self) -> Reach:
@@ -278,6 +165,183 @@ class Exact:
         self.kind = [INT if type(story.variables[v]) is int else WHOLE for v in variables] + [INT] * len(counters)
         self.cuts = [_Always(())] * len(self.kind)
         self.range = [_Always(None)] * len(self.kind)
+
+
+def _read_by(cat: Catalogue, items: list[int]) -> tuple[list[str], list[str]]:
+    """The variables (with those an expression setting one reads) and the visit counts ``items`` read."""
+    table = cat.table
+    names: set[str] = set()
+    scenes: set[str] = set()
+    for k in items:
+        for cond, _ in cat.items[k].literals:
+            names |= cond.variables
+            scenes |= cond.scenes
+    effects = [e for ms in table.moves for m in ms for e in m.effects] + [e for en in table.on_enter for e in en]
+    grown = True
+    while grown:  # an expression setting a variable read makes what it reads read too
+        before = len(names)
+        for e in effects:
+            if e.var in names and isinstance(e.value, Clamp) and not isinstance(e.value.amount, int):
+                names |= e.value.amount.variables
+        grown = len(names) > before
+    return sorted(names), sorted(scenes)
+
+
+Step = Callable[[tuple[Any, ...]], tuple[Any, ...]]
+
+
+class _Carry:
+    """``TextReach.judge_by_paths``' propagation: the exact values of what the open text reads, carried
+    along the graph's edges. Each distinct set of values is interned as an int, so a state holds one
+    int and an edge's step and a merge are memoized on ints; a step that changes nothing is skipped."""
+
+    def __init__(self, reach: TextReach, table: Table, exact: Exact, live: list[int], out: Reach) -> None:
+        story, cat = table.story, reach.catalogue
+        self.table, self.cat, self.out = table, cat, out
+        self.names, self.by_choice = reach.names, reach.by_choice
+        self.an = cast(Analysis, exact)
+        self.slots = [exact.slot[v] for v in self.names] + [exact.counter_slot[s] for s in reach.scenes]
+        self.full = len(exact.kind)
+        self.counter_at = {table.index[s]: len(self.names) + i for i, s in enumerate(reach.scenes)}
+        self.moves = {m.number: m for ms in table.moves for m in ms}
+        start_vars = table.initial_variables()
+        start_visits: dict[str, int] = {}
+        compile_entry(table.ids[table.start], story.scenes[table.ids[table.start]].on_enter, (), count=True)(
+            start_vars, start_visits, []
+        )
+        first = tuple(_hashable(start_vars[v]) for v in self.names) + tuple(
+            start_visits.get(s, 0) for s in reach.scenes
+        )
+        self.sets: list[frozenset[tuple[Any, ...]]] = [frozenset([first])]
+        self.ids: dict[frozenset[tuple[Any, ...]], int] = {self.sets[0]: 0}
+        # per scene, the live items there not shown yet: once every one is, the rest needs no values
+        self.pending: dict[int, list[int]] = {}
+        for k in live:
+            for sc in cat.items[k].scenes:
+                self.pending.setdefault(sc, []).append(k)
+        self.arrivals: dict[int, set[int]] = {s: set() for s in self.pending}  # value sets met per scene
+        self.left = len(live)
+
+    def intern(self, values: frozenset[tuple[Any, ...]]) -> int:
+        n = self.ids.get(values)
+        if n is None:
+            n = self.ids[values] = len(self.sets)
+            self.sets.append(values)
+        return n
+
+    def step(self, number: int, target: int) -> Step | None:
+        """The values after choice ``number`` (-1: any, none changes them) enters ``target``; None: unchanged."""
+        effects = (*(self.moves[number].effects if number >= 0 else ()), *self.table.on_enter[target])
+        appliers = compile_effects(tuple(e for e in effects if e.var in self.names))
+        counter = self.counter_at.get(target)
+        if not appliers and counter is None:
+            return None
+        names = self.names
+        width = len(names)
+
+        def apply(values: tuple[Any, ...]) -> tuple[Any, ...]:
+            variables = {v: list(x) if isinstance(x, tuple) else x for v, x in zip(names, values, strict=False)}
+            for a in appliers:
+                a(variables, [])
+            out = [_hashable(variables[v]) for v in names] + list(values[width:])
+            if counter is not None:
+                out[counter] += 1
+            return tuple(out)
+
+        return apply
+
+    def arrived(self, scene: int, vid: int) -> None:
+        """Values ``vid`` met at ``scene``: show the items there they make hold."""
+        waiting = self.pending.get(scene)
+        if not waiting:
+            return
+        met = self.arrivals[scene]
+        if vid in met:
+            return
+        met.add(vid)
+        shown, items = self.out.shown, self.cat.items
+        for k in waiting:
+            if not shown[k] and any(
+                _holds(self.an, items[k], dict(enumerate(_spread(v, self.slots, self.full)))) for v in self.sets[vid]
+            ):
+                shown[k] = True
+                self.left -= 1
+        self.pending[scene] = [k for k in waiting if not shown[k]]
+
+    def run(
+        self, keys: list[int], succ: list[tuple[int, ...]], labels: Mapping[int, tuple[int, ...]], scene_mask: int
+    ) -> dict[int, set[tuple[Any, ...]]] | None:
+        """The values met per scene of a pending item (all of them once every live item is shown);
+        None when some state gathers more than ``PASSENGER_CAP``."""
+        n_scenes = len(self.table.ids)
+        by_choice = self.by_choice
+        # (choice number * scenes + target), or the target alone: the step's memo (value set -> value set)
+        steps: dict[int, tuple[Step | None, dict[int, int]]] = {}
+        unions: dict[tuple[int, int], int] = {}
+        sets, intern, pending, arrived = self.sets, self.intern, self.pending, self.arrived
+        vals = [-1] * len(keys)
+        vals[0] = 0
+        arrived(keys[0] & scene_mask, 0)
+        dirty: list[int] = []
+        queued = bytearray(len(keys))
+        front = 0  # states below this index were passed: a change to one queues it again
+        no_labels: tuple[int, ...] = ()
+
+        def push(i: int) -> bool:
+            """Carry state i's values along its edges; False when some state holds too many."""
+            here = vals[i]
+            out = succ[i]
+            for j, number in zip(out, labels.get(i, no_labels) if by_choice else out, strict=True):
+                target = keys[j] & scene_mask
+                at = number * n_scenes + target if by_choice else target
+                got_step = steps.get(at)
+                if got_step is None:
+                    got_step = steps[at] = (self.step(number if by_choice else -1, target), {})
+                fn, memo = got_step
+                if fn is None:
+                    got = here
+                else:
+                    got = memo.get(here, -1)
+                    if got < 0:
+                        got = memo[here] = intern(frozenset(map(fn, sets[here])))
+                old = vals[j]
+                if old == got:
+                    continue
+                if old < 0:
+                    vals[j] = got
+                else:
+                    new = unions.get((old, got))
+                    if new is None:
+                        merged = sets[old] | sets[got]
+                        if len(merged) > PASSENGER_CAP:
+                            return False
+                        new = unions[(old, got)] = intern(merged)
+                    if new == old:
+                        continue
+                    vals[j] = new
+                if target in pending:
+                    arrived(target, got)
+                if j < front and not queued[j]:  # a state already passed (a loop back): again later
+                    queued[j] = 1
+                    heappush(dirty, j)
+            return True
+
+        # In search order, predecessors mostly come first: one pass settles nearly every state.
+        for i in range(len(keys)):
+            front = i + 1
+            if not self.left:
+                break  # every live item is shown
+            if not push(i):
+                return None
+        front = len(keys)
+        while dirty and self.left:  # the loops' changes, earliest state first (in search order again)
+            i = heappop(dirty)
+            queued[i] = 0
+            if not push(i):
+                return None
+        return {
+            s: {_spread(v, self.slots, self.full) for n in met for v in sets[n]} for s, met in self.arrivals.items()
+        }
 
 
 def decide_exact(

@@ -84,9 +84,16 @@ def open_tab(browser, url: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def wait_for_text(page, text: str) -> str:  # type: ignore[no-untyped-def]
-    """Wait until ``text`` is on the terminal's screen; return the whole screen."""
-    page.wait_for_function(f"(want) => ({SCREEN_TEXT})().includes(want)", arg=text, timeout=WAIT_MS)
+def wait_for_text(page, *texts: str) -> str:  # type: ignore[no-untyped-def]
+    """Wait until every one of ``texts`` is on the terminal's screen at once; return the whole screen.
+
+    A frame reaches the terminal in pieces: wait for everything the test then reads, not for one line of it.
+    """
+    page.wait_for_function(
+        f"(want) => {{ const shown = ({SCREEN_TEXT})(); return want.every((text) => shown.includes(text)); }}",
+        arg=list(texts),
+        timeout=WAIT_MS,
+    )
     return str(page.evaluate(SCREEN_TEXT))
 
 
@@ -97,7 +104,7 @@ def press(page, key: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_game_in_the_browser_to_the_third_room_then_a_tab_closed_mid_game(browser, served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = open_tab(browser, served.url)
-    assert "New game" in wait_for_text(page, "Three Rooms")
+    assert "New game" in wait_for_text(page, "Three Rooms", "New game")
     press(page, "n")
     wait_for_text(page, "Rain on the cobbles.")
     press(page, "1")
@@ -105,7 +112,10 @@ def test_a_game_in_the_browser_to_the_third_room_then_a_tab_closed_mid_game(brow
     press(page, "1")
     wait_for_text(page, "Shelves of letters")
     press(page, "1")
-    screen = wait_for_text(page, "The top of the house.")
+    # "^p palette" ends the footer line (read below for its width): wait until it is drawn too
+    screen = wait_for_text(
+        page, "The top of the house.", "Room Three", "Open the window with the brass key", "^p palette"
+    )
     assert "Room Three" in screen and "Open the window with the brass key" in screen
     columns = int(page.evaluate("() => window.__terminals[0].cols"))
     footer = screen.rstrip("\n").splitlines()[-1]
@@ -126,7 +136,9 @@ def test_a_game_in_the_browser_to_the_third_room_then_a_tab_closed_mid_game(brow
     assert wait_for_exit([first_game], timeout=30) == []
     assert len(served.games()) == 1
     press(second, "c")
-    assert "Room Three" in wait_for_text(second, "The top of the house.")  # the autosave of the closed tab's game
+    assert "Room Three" in wait_for_text(
+        second, "The top of the house.", "Room Three"
+    )  # the autosave of the closed tab's game
     second.close()
     assert served.wait_for_no_games() == []
     assert served.proc.poll() is None

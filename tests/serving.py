@@ -101,7 +101,23 @@ class Served:
 
 
 def start_server(data_dir: Path, *args: str, story: Path = ROOMS) -> Served:
-    port = free_port()
+    """Start ``evegame serve`` on a free port; another port if something else took that one first."""
+    for _ in range(5):
+        served = _launch(free_port(), data_dir, *args, story=story)
+        assert served.proc.stdout is not None
+        ready, _, _ = select.select([served.proc.stdout], [], [], START_TIMEOUT)
+        line = served.proc.stdout.readline() if ready else ""
+        served.output.append(line.rstrip("\n"))
+        if "(one game per browser tab; Ctrl+C stops)" in line:
+            return served
+        served.stop()
+        # the port was free when asked for, but another test's connection may have taken it since
+        if not any(f"cannot listen on 127.0.0.1:{served.port}" in out for out in served.output):
+            break
+    pytest.fail("evegame serve did not start:\n" + "\n".join(served.output))
+
+
+def _launch(port: int, data_dir: Path, *args: str, story: Path) -> Served:
     command = [sys.executable, "-m", "evegame", "serve", "--story", str(story), "--port", str(port)]
     proc = subprocess.Popen(
         [*command, "--data-dir", str(data_dir), *args],
@@ -109,12 +125,4 @@ def start_server(data_dir: Path, *args: str, story: Path = ROOMS) -> Served:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    served = Served(proc, port, data_dir)
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], START_TIMEOUT)
-    line = proc.stdout.readline() if ready else ""
-    served.output.append(line.rstrip("\n"))
-    if "(one game per browser tab; Ctrl+C stops)" not in line:
-        served.stop()
-        pytest.fail("evegame serve did not start:\n" + "\n".join(served.output))
-    return served
+    return Served(proc, port, data_dir)

@@ -115,7 +115,7 @@ def explore(args: argparse.Namespace) -> int:
             max_depth=args.max_depth,
             jobs=jobs,
             max_seconds=args.max_seconds,
-            progress=lambda states, depth: line.update(states, f"depth {depth}"),
+            progress=line.update,
         )
     notes: list[str] = []
     witness_files: dict[str, list[str]] = {}

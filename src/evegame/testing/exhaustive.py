@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine.conditions import Condition
 from ..engine.effects import compile_effects
@@ -41,8 +41,13 @@ from .status import DEAD, ENDING, ERROR, EXPANDED, OPEN, PARTIAL
 from .textcov import Catalogue
 from .textreach import Exact, Reach, TextReach, decide_exact
 
+if TYPE_CHECKING:
+    from .summaries import Proof
+
 PLAIN, CHANCE, BRANCH, CALL, RETURN = range(5)  # how a choice goes
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
+WITNESS_GAMES = 20_000  # at most this many random games witness what a bounded search did not reach
+WITNESS_BATCH = 4000
 SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
 
 
@@ -192,7 +197,7 @@ class Expander:
         k = key & touched
         flip = memo.get(k)
         if flip is None:
-            flip = memo[k] = self._computed(key, trans) if trans and type(trans[0]) is Move else self._flip(trans, k)
+            flip = memo[k] = self._computed(key, trans) if self.is_computed(trans) else self._flip(trans, k)
         return ((key ^ (key & self.scene_mask)) | goto) ^ flip
 
     def _flow(self, key: int, kind: int, outs: dict[int, Any], extra: Any) -> list[int]:
@@ -246,9 +251,7 @@ class Expander:
                 k = key & touched
                 flip = memo.get(k)
                 if flip is None:
-                    flip = memo[k] = (
-                        self._computed(key, trans) if trans and type(trans[0]) is Move else self._flip(trans, k)
-                    )
+                    flip = memo[k] = self._computed(key, trans) if self.is_computed(trans) else self._flip(trans, k)
                 out.append((number, (base | goto) ^ flip))
         except FlowError as exc:
             return (ERROR, str(exc))
@@ -272,6 +275,11 @@ class Expander:
             out.append((number, goto, touched, memo, trans))
         result = self.available[scene][read] = tuple(out)
         return result
+
+    @staticmethod
+    def is_computed(trans: tuple[Any, ...]) -> bool:
+        """Whether an outcome's effects are computed from other values (``_computed``), not slot by slot."""
+        return bool(trans) and type(trans[0]) is Move
 
     @staticmethod
     def _flip(trans: tuple[Any, ...], k: int) -> int:
@@ -399,10 +407,17 @@ class ExhaustiveReport:
     catalogue: Catalogue | None = None  # text coverage (None: not asked for)
     text: Reach | None = None
     scene_states: list[int] = field(default_factory=list)  # states explored per scene
+    proof: Proof | None = None  # what value summaries decided after a bound stopped the search
+    text_reach: TextReach | None = field(default=None, repr=False)
 
     @property
     def bound_hit(self) -> bool:
         return self.state_bound_hit or self.depth_bound_hit or self.time_bound_hit
+
+    @property
+    def complete(self) -> bool:
+        """Whether every question is answered: no bound hit, or value summaries decided the rest."""
+        return not self.bound_hit or (self.proof is not None and self.proof.decided)
 
     def limits_hit(self) -> list[str]:
         """The limits that stopped the search, as the options that set them."""
@@ -448,15 +463,21 @@ def explore_exhaustive(
     jobs: int = 1,
     max_seconds: float | None = None,
     text: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, str], None] | None = None,
     concrete: bool = False,
+    summaries: bool = True,
 ) -> ExhaustiveReport:
     """Search every reachable state (within the bounds) and report what was and was not reached;
     with ``text``, also which conditional text can be shown and why the rest never is (``textreach``).
-    ``progress(states, depth)`` is called now and then while the search runs. ``concrete``: search full
-    game states (``concrete``) instead of the abstraction, as the tests' reference."""
+    ``progress(done, note)`` is called now and then while it runs. ``concrete``: search full game
+    states (``concrete``) instead of the abstraction, as the tests' reference. ``summaries``: when
+    the state or depth bound stops the search, decide what it left open by value summaries
+    (``summaries.prove``)."""
     with gc_paused():  # millions of tuples and no cycles: collector passes would cost more than the search
-        return _explore(story, max_states, max_depth, jobs, max_seconds, text, progress, concrete)
+        report = _explore(story, max_states, max_depth, jobs, max_seconds, text, progress, concrete)
+        if summaries and not concrete and report.bound_hit and not report.time_bound_hit:
+            _decide_the_rest(story, report, max_seconds, progress)
+        return report
 
 
 def _explore(
@@ -466,7 +487,7 @@ def _explore(
     jobs: int,
     max_seconds: float | None,
     text: bool,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, str], None] | None = None,
     concrete: bool = False,
     reach: TextReach | None = None,
     observe: bool = False,
@@ -509,7 +530,7 @@ def _explore(
             for i, (state, payload) in zip(frontier, results, strict=True):
                 if not i & 1023:
                     if progress is not None:
-                        progress(len(keys), depth)
+                        progress(len(keys), f"depth {depth}")
                     if deadline is not None and time.perf_counter() > deadline:
                         time_bound = True  # the rest of the frontier stays unexpanded (OPEN)
                         break
@@ -570,7 +591,7 @@ def _explore(
     _analyse(g, report)
     report.scene_states = _scene_states(g, len(table.ids))
     if reach is not None:
-        report.catalogue = reach.catalogue
+        report.catalogue, report.text_reach = reach.catalogue, reach
         complete = not report.bound_hit and not report.errors
         if observe:
             report.text = reach.judge(ex.analysis, ex.codec, g.keys, complete=complete)
@@ -586,6 +607,90 @@ def _explore(
         report.text = _judge_concrete(flow_text, ex, complete=not report.bound_hit and not report.errors)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _decide_the_rest(
+    story: Story, report: ExhaustiveReport, max_seconds: float | None, progress: Callable[[int, str], None] | None
+) -> None:
+    """After a state or depth bound: value summaries (``summaries``) say what may still happen, and
+    random games witness what the search did not reach; ``report`` is completed in place."""
+    from .summaries import prove  # summaries builds on this module's Expander
+
+    began = time.perf_counter()
+    found = {
+        "dead_end": {f.scene for f in report.dead_ends},
+        "soft_lock": {f.scene for f in report.soft_locks},
+        "error": {f.scene for f in report.errors},
+    }
+    left = None if max_seconds is None else max(0.0, max_seconds - report.seconds)
+    proof = prove(
+        story,
+        found,
+        report.text_reach,
+        report.text,
+        max_seconds=left,
+        progress=None if progress is None else (lambda done, note: progress(report.states + done, note)),
+    )
+    report.proof = proof
+    if not proof.gave_up:
+        _witness(story, report, proof)
+    report.seconds += time.perf_counter() - began
+
+
+def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> None:
+    """Play random games (in batches, while they find something new) until each scene, choice,
+    ending and text item the summaries allow is shown by a game; what none shows stays undecided."""
+    from .randomwalk import explore_random
+
+    table = report.table
+    scenes, choices = list(report.scenes_reached), list(report.choices_taken)
+    endings = {name: 0 for name in report.endings_reached}
+    text = report.text
+    seed = 0
+    while seed < WITNESS_GAMES:
+        before = _unwitnessed(proof, scenes, choices, text)
+        if not before:
+            break
+        played = explore_random(story, WITNESS_BATCH, seed=seed, text=bool(proof.text))
+        seed += WITNESS_BATCH
+        scenes = [a or h > 0 for a, h in zip(scenes, played.scene_hits, strict=True)]
+        choices = [a or h > 0 for a, h in zip(choices, played.choice_hits, strict=True)]
+        endings.update({name: 0 for name, games in played.endings.items() if games and name not in endings})
+        if text is not None:
+            for k in proof.text:
+                text.shown[k] = text.shown[k] or played.text_hits[k] > 0
+        if _unwitnessed(proof, scenes, choices, text) == before:
+            break  # a batch that shows nothing new: more of the same would not either
+    # what random games reached counts as reached: each was played by the rules
+    report.scenes_reached, report.choices_taken = scenes, choices
+    report.endings_reached = {name: report.endings_reached.get(name, 0) for name in sorted(endings)}
+    undecided = [
+        f"scene {table.ids[i]!r} may be reachable, but no game reached it"
+        for i in sorted(proof.scenes)
+        if not scenes[i]
+    ]
+    undecided += [
+        "choice {}:{} may be available, but no game took it".format(*table.choice_ids[n])
+        for n in sorted(proof.choices)
+        if not choices[n]
+    ]
+    if text is not None and report.catalogue is not None:
+        for k in proof.text:
+            if not text.shown[k]:
+                text.undecided[k] = "its condition may hold where it is shown, but no game showed it"
+                undecided.append(f"text at {report.catalogue.items[k].where()} may be shown, but no game showed it")
+            else:
+                text.undecided.pop(k, None)
+    proof.undecided = undecided + proof.alarms
+
+
+def _unwitnessed(proof: Proof, scenes: list[bool], choices: list[bool], text: Reach | None) -> int:
+    """How many of the scenes, choices and text items the summaries allow no game has shown yet."""
+    return (
+        sum(not scenes[i] for i in proof.scenes)
+        + sum(not choices[n] for n in proof.choices)
+        + sum(text is not None and not text.shown[k] for k in proof.text)
+    )
 
 
 def _judge_concrete(cat: Catalogue, ex: ConcreteExpander, *, complete: bool) -> Reach:

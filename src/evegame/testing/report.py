@@ -324,11 +324,15 @@ def exhaustive_summary(
         "soft-locked state(s) (no ending reachable)": sum(f.states for f in report.soft_locks),
     }
     stopped = ""
-    if report.bound_hit:
+    if not report.complete:
         stopped = (
             f"stopped by {' and '.join(report.limits_hit())} after {report.states:,} states, "
             f"{report.depth:,} choices deep; covered {_covered(cov)}"
         )
+        if report.proof is not None:
+            proof = report.proof
+            left = f"gave up ({proof.gave_up})" if proof.gave_up else f"left {len(proof.undecided)} question(s) open"
+            stopped += f"; value summaries {left}"
     return cov, verdict(cov, counts, min_coverage, stopped, exhaustive_text_coverage(report) or None, min_text)
 
 
@@ -387,9 +391,7 @@ def exhaustive_text(
     out += _fmt_cov("endings", cov["endings"], "not reached")
     for name, c in exhaustive_text_coverage(report).items():
         out += _fmt_cov(name, c, "never shown")
-    out += [f"  BOUND: {limit} reached; results are partial" for limit in report.limits_hit()]
-    if not report.bound_hit:
-        out.append("  bounds: none hit; every reachable state was explored")
+    out += _bounds(report)
     out += _findings("dead ends", report.dead_ends)
     out += _findings("soft-locks", report.soft_locks)
     out += _findings("exceptions", report.errors)
@@ -400,6 +402,46 @@ def exhaustive_text(
     out += [f"  {note}" for note in notes or ()]
     out.append(result.line())
     return "\n".join(out)
+
+
+def _bounds(report: ExhaustiveReport) -> list[str]:
+    """What stopped the search, and what value summaries decided after it."""
+    if not report.bound_hit:
+        return ["  bounds: none hit; every reachable state was explored"]
+    proof = report.proof
+    if proof is None:
+        return [f"  BOUND: {limit} reached; results are partial" for limit in report.limits_hit()]
+    out = [f"  BOUND: {limit} reached" for limit in report.limits_hit()]
+    if proof.gave_up:
+        return [*out, f"  value summaries gave up ({proof.gave_up}); results are partial"]
+    exact = f"; kept exact: {', '.join(proof.relational)}" if proof.relational else ""
+    out.append(f"  value summaries: {proof.locations:,} places, {proof.rounds} round(s), {proof.seconds:.1f} s{exact}")
+    if proof.decided:
+        out.append(
+            "    decided the rest: what the search did not reach, random games reached or nothing can;"
+            " no dead end, soft-lock or exception is possible beyond the bound"
+        )
+        return out
+    out.append(f"    left {len(proof.undecided)} question(s) open; results are partial:")
+    out += [f"    undecided: {line}" for line in proof.undecided[:SHOW]]
+    if len(proof.undecided) > SHOW:
+        out.append(f"    … and {len(proof.undecided) - SHOW} more (see --format json)")
+    return out
+
+
+def _summaries_json(report: ExhaustiveReport) -> dict[str, Any] | None:
+    proof = report.proof
+    if proof is None:
+        return None
+    return {
+        "decided": proof.decided,
+        "gave_up": proof.gave_up or None,
+        "places": proof.locations,
+        "rounds": proof.rounds,
+        "seconds": round(proof.seconds, 3),
+        "kept_exact": list(proof.relational),
+        "undecided": proof.undecided,
+    }
 
 
 def _never_shown_text(report: ExhaustiveReport) -> list[str]:
@@ -439,6 +481,8 @@ def exhaustive_json(
             "depth_bound_hit": report.depth_bound_hit,
             "time_bound_hit": report.time_bound_hit,
         },
+        "complete": report.complete,
+        "value_summaries": _summaries_json(report),
         "coverage": {k: v.to_dict() for k, v in {**cov, **exhaustive_text_coverage(report)}.items()},
         "text_never_shown": never_shown(report),
         "states_per_scene": dict(zip(report.table.ids, report.scene_states, strict=True)),

@@ -77,3 +77,59 @@ def reference_bfs(story, max_depth: int) -> tuple[set[str], set[tuple[str, str]]
         if not frontier:
             break
     return scenes, choices, endings
+
+
+# --- random stories: small graphs of conditions and effects, for checks against the references ---
+
+CONDITIONS = [
+    "coins >= 1",
+    "coins >= 3",
+    "coins < 2",
+    "heat == 2",
+    "heat > 1 and not flag",
+    "flag",
+    "not flag",
+    "'a' in items",
+    "'b' not in items",
+    "'a' in items or coins > 3",
+    "heat > coins",
+    "seen(s2)",
+    "not seen(s3)",
+    "visits(s1) < 3",
+    "visits(s0) >= 2 and coins >= 1",
+]
+EFFECTS = [
+    "add: {coins: -1}",
+    "add: {coins: 1}",
+    "add: {coins: -2}",
+    "add: {heat: 1}",
+    "set: {flag: true}",
+    "set: {flag: false}",
+    "give: [a]",
+    "give: [b]",
+    "take: [a]",
+    "set: {coins: 0}",
+]
+
+
+def random_story(rng: random.Random, scenes: int = 7) -> dict[str, str]:
+    lines = ["scenes:"]
+    for i in range(scenes):
+        lines += [f"  - id: s{i}", f"    text: Scene {i}."]
+        if rng.random() < 0.3:
+            lines.append(f"    on_enter: {{{rng.choice(EFFECTS)}}}")
+        lines.append("    choices:")
+        spine = f"s{i + 1}" if i + 1 < scenes else rng.choice(["e0", "e1"])
+        lines.append(f"      - {{id: go, text: Go, goto: {spine}}}")
+        for k in range(rng.randint(1, 3)):
+            target = rng.choice([*(f"s{j}" for j in range(scenes)), "e0", "e1", "e2"])
+            parts = [f"id: c{k}", f"text: Choice {k}", f"goto: {target}"]
+            if rng.random() < 0.8:
+                parts.append(f'if: "{rng.choice(CONDITIONS)}"')
+            if rng.random() < 0.7:
+                parts.append(f"effects: {{{rng.choice(EFFECTS)}}}")
+            lines.append("      - {" + ", ".join(parts) + "}")
+    for e in range(3):
+        lines += [f"  - id: e{e}", f"    text: End {e}.", f"    ending: end{e}"]
+    manifest = "story:\n  title: R\n  start: s0\n  variables: {coins: 2, heat: 0, flag: false, items: []}\n"
+    return {"story.yaml": manifest, "scenes.yaml": "\n".join(lines) + "\n"}

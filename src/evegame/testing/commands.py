@@ -116,6 +116,7 @@ def explore(args: argparse.Namespace) -> int:
             jobs=jobs,
             max_seconds=args.max_seconds,
             progress=line.update,
+            summaries=not args.no_summaries,
         )
     notes: list[str] = []
     witness_files: dict[str, list[str]] = {}

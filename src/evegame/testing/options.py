@@ -66,6 +66,12 @@ def add_explore_options(p: argparse.ArgumentParser) -> None:
         help="bound on choices from the start (default: 10000)",
     )
     exh.add_argument(
+        "--no-summaries",
+        action="store_true",
+        help="when a bound stops the search, leave the rest undecided (INCOMPLETE) instead of deciding it "
+        "by value summaries",
+    )
+    exh.add_argument(
         "--emit-witnesses",
         metavar="OUTDIR",
         help="write the shortest playthrough to each ending and each otherwise-unvisited scene into OUTDIR, "

@@ -481,7 +481,6 @@ def exhaustive_json(
             "depth_bound_hit": report.depth_bound_hit,
             "time_bound_hit": report.time_bound_hit,
         },
-        "complete": report.complete,
         "value_summaries": _summaries_json(report),
         "coverage": {k: v.to_dict() for k, v in {**cov, **exhaustive_text_coverage(report)}.items()},
         "text_never_shown": never_shown(report),

@@ -27,6 +27,7 @@ BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 TIMES = [
     (re.compile(r"[\d,]+ steps in [\d.]+ s \([\d,]+ steps/s\)"), "N steps in T s (R steps/s)"),
     (re.compile(r"depth (\d+), [\d.]+ s$", re.M), r"depth \1, T s"),
+    (re.compile(r"round\(s\), [\d.]+ s"), "round(s), T s"),
 ]
 
 

@@ -269,7 +269,7 @@ class TextViews:
 
 
 class ConcreteExpander:
-    """``exhaustive.Expander``'s interface over concrete states (interned as ints: index, then scene)."""
+    """``expander.Expander``'s interface over concrete states (interned as ints: index, then scene)."""
 
     def __init__(self, story: Story, visits: Iterable[str] = ()) -> None:
         self.rules = FlowRules(story, visits)

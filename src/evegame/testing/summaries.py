@@ -34,7 +34,7 @@ from itertools import product
 
 from ..engine.conditions import Condition
 from ..engine.model import Story
-from .exhaustive import BRANCH, Expander
+from .expander import BRANCH, Expander
 from .status import DEAD, ENDING, ERROR, EXPANDED
 from .textreach import Reach, TextReach
 from .textreach import _slots as text_slots

@@ -84,6 +84,11 @@ def test_a_story_beyond_the_bound_is_decided_and_says_ok(tmp_path: Path) -> None
     assert result.stdout.splitlines()[-1] == "OK"
     data = json.loads(run("explore", str(root), "--exhaustive", "--max-states", "5", "--format", "json").stdout)
     assert data["verdict"] == "OK" and data["complete"] and data["value_summaries"]["decided"]
+    out = tmp_path / "witnesses"
+    written = run("explore", str(root), "--exhaustive", "--max-states", "5", "--emit-witnesses", str(out))
+    assert written.returncode == 0 and (out / "ending-out.play.yaml").is_file(), written.stdout  # from a random game
+    replay = run("playtest", str(out), "--story", str(root))
+    assert replay.returncode == 0, replay.stdout
     raw = run("explore", str(root), "--exhaustive", "--max-states", "5", "--no-summaries")
     assert raw.returncode == 3 and "results are partial" in raw.stdout
     assert raw.stdout.splitlines()[-1].startswith("INCOMPLETE: stopped by --max-states 5")

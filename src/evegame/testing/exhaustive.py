@@ -398,6 +398,7 @@ def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> None:
     scenes, choices = list(report.scenes_reached), list(report.choices_taken)
     endings = {name: 0 for name in report.endings_reached}
     text = report.text
+    routes: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     seed = 0
     while seed < WITNESS_GAMES:
         before = _unwitnessed(proof, scenes, choices, text)
@@ -408,12 +409,16 @@ def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> None:
         scenes = [a or h > 0 for a, h in zip(scenes, played.scene_hits, strict=True)]
         choices = [a or h > 0 for a, h in zip(choices, played.choice_hits, strict=True)]
         endings.update({name: 0 for name, games in played.endings.items() if games and name not in endings})
+        for name, (scene, path) in played.routes.items():  # a witness of each ending the search did not reach
+            if name not in report.endings_reached and (name not in routes or len(path) < len(routes[name][1])):
+                routes[name] = (scene, path)
         if text is not None:
             for k in proof.text:
                 text.shown[k] = text.shown[k] or played.text_hits[k] > 0
         if _unwitnessed(proof, scenes, choices, text) == before:
             break  # a batch that shows nothing new: more of the same would not either
     # what random games reached counts as reached: each was played by the rules
+    report.witnesses += [Witness("ending", name, scene, path) for name, (scene, path) in sorted(routes.items())]
     report.scenes_reached, report.choices_taken = scenes, choices
     report.endings_reached = {name: report.endings_reached.get(name, 0) for name in sorted(endings)}
     undecided = [

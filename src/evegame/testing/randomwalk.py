@@ -64,6 +64,8 @@ class _Partial:
     route_lengths: list[int] = field(default_factory=list)  # scenes read, per game that reached an ending
     route_words: list[tuple[str, int]] = field(default_factory=list)  # (ending, words read), per such game
     text_hits: list[int] = field(default_factory=list)  # per catalogue item: times shown
+    routes: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # ending -> (its scene, the choices
+    # of the shortest game to it)
 
 
 @dataclass
@@ -84,6 +86,8 @@ class RandomReport:
     catalogue: Catalogue
     text_hits: list[int]  # per catalogue item: times shown (codex: times unlocked)
     route_words: list[tuple[str, int]]  # (ending, words of text read) by each game that ended, in game order
+    # ending -> (its scene, the path of the shortest game to it)
+    routes: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
     games_asked: int = 0
     max_seconds: float | None = None
 
@@ -173,6 +177,9 @@ def _run_games(
                         endings_hit[ending] = endings_hit.get(ending, 0) + 1
                         out.route_lengths.append(steps + 1)
                         out.route_words.append((ending, words))
+                        best = out.routes.get(ending)
+                        if best is None or len(trail) < len(best[1]):
+                            out.routes[ending] = (cur, [m[3] for m in trail])
                     else:
                         kind, detail = "dead_end", f"no choice is available in scene {ids[cur]!r}"
                     break
@@ -255,6 +262,9 @@ def _run_flow_games(
                     out.endings[ending] = out.endings.get(ending, 0) + 1
                     out.route_lengths.append(len(trail) + 1)
                     out.route_words.append((ending, words))
+                    best = out.routes.get(ending)
+                    if best is None or len(trail) < len(best[1]):
+                        out.routes[ending] = (state[0], list(trail))
                     break
                 if len(trail) >= max_steps:
                     kind, detail = "step_bound", f"no ending after {max_steps} steps"
@@ -360,9 +370,23 @@ def explore_random(
         catalogue,
         _text_hits(catalogue, parts, scene_hits, choice_hits),
         [r for p in parts for r in p.route_words],
+        routes=_shortest_routes(table, parts),
         games_asked=games,
         max_seconds=max_seconds,
     )
+
+
+def _shortest_routes(table: Table, parts: list[_Partial]) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Per ending, its scene and the path (scene, choice) of the shortest game that reached it (the first such)."""
+    best: dict[str, tuple[int, list[int]]] = {}
+    for part in parts:
+        for ending, route in part.routes.items():
+            if ending not in best or len(route[1]) < len(best[ending][1]):
+                best[ending] = route
+    return {
+        ending: (table.ids[scene], [table.choice_ids[n] for n in route])
+        for ending, (scene, route) in sorted(best.items())
+    }
 
 
 def _text_hits(catalogue: Catalogue, parts: list[_Partial], scenes: list[int], choices: list[int]) -> list[int]:

@@ -18,10 +18,11 @@ run stops at 300,000 states and shows the rate only.
 and prints the ratio of their median CPU times (target: at most 1.5x). Its exhaustive
 runs stop at ``TEXT_COST_STATES`` (4,000,000, the ``--max-states`` default) states: the
 shipped story's state space is far beyond any bound, so that figure is a bounded search
-with text coverage against the same bounded search without it.
+(then value summaries) with text coverage against the same without it.
 
 Targets (one core): random exploration >= 50,000 steps/s; exhaustive exploration of
-the shipped story < 30 s. Figures vary with machine load: run on an idle machine.
+the shipped story complete in < 30 s (as CI runs it: the search stops at 2,000,000 states
+and value summaries decide the rest). Figures vary with machine load: run on an idle machine.
 """
 
 from __future__ import annotations
@@ -125,13 +126,19 @@ def long_conditions_story(choices: int, out: Path) -> Path:
     return out
 
 
-def bench_exhaustive(story: Story, jobs: int, target: bool, max_states: int = 4_000_000) -> None:
+def bench_exhaustive(story: Story, jobs: int, target: bool, max_states: int = 2_000_000) -> None:
+    """The search as CI runs it on the shipped story: stopped at ``max_states``, value summaries then
+    decide the rest; the target is a complete answer in under 30 s."""
     began = time.perf_counter()
     report = explore_exhaustive(story, jobs=jobs, max_states=max_states)
     seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    bound = " (BOUND HIT)" if report.bound_hit else ""
-    verdict = f"; {'meets' if seconds < 30 else 'MISSES'} the 30 s target" if target else ""
+    bound = ""
+    if report.bound_hit:
+        proof = report.proof
+        decided = f"; value summaries decided the rest in {proof.seconds:.1f} s" if proof and proof.decided else ""
+        bound = f" (bound hit{decided}{'' if report.complete else ': INCOMPLETE'})"
+    verdict = f"; {'meets' if seconds < 30 and report.complete else 'MISSES'} the 30 s target" if target else ""
     print(
         f"  exhaustive: {report.states:,} states, {report.edges:,} choices, depth {report.depth}{bound} "
         f"in {seconds:.2f} s with --jobs {jobs} ({report.states / seconds:,.0f} states/s, "

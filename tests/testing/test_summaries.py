@@ -19,8 +19,12 @@ from reference import random_story
 CORRIDOR = 8
 
 
+OUT = "  - id: out\n    text: Out.\n    ending: out\n"  # where every corridor story ends
+
+
 def corridor(end: str, manifest_vars: str = "coins: 0, key: false, mark: false") -> dict[str, str]:
-    """A story whose start is a corridor of rooms (paid or free passage: many states), then ``end``."""
+    """A story whose start is a corridor of rooms (paid or free passage: many states), then ``end``, then
+    the ending ``out``."""
     lines = ["scenes:"]
     for i in range(CORRIDOR):
         nxt = f"room{i + 1}" if i + 1 < CORRIDOR else "hall"
@@ -33,7 +37,7 @@ def corridor(end: str, manifest_vars: str = "coins: 0, key: false, mark: false")
         ]
     return {
         "story.yaml": f"story:\n  title: Corridor\n  start: room0\n  variables: {{{manifest_vars}}}\n",
-        "scenes.yaml": "\n".join(lines) + "\n" + end,
+        "scenes.yaml": "\n".join(lines) + "\n" + end + OUT,
     }
 
 
@@ -63,9 +67,6 @@ CLEAN_END = """\
     choices:
       - {id: open, text: Open it, if: key, goto: out}
       - {id: force, text: Force it, if: mark, goto: out}
-  - id: out
-    text: Out.
-    ending: out
 """
 
 
@@ -120,9 +121,6 @@ def test_a_loop_no_state_can_leave_beyond_the_bound_is_never_hidden(tmp_path: Pa
     text: Still the cell.
     choices:
       - {id: pace, text: Pace, goto: cell}
-  - id: out
-    text: Out.
-    ending: out
 """
     root = write(tmp_path, corridor(end))
     assert {f.scene for f in explore_exhaustive(read_story(root)).soft_locks} >= {"cell"}
@@ -151,9 +149,6 @@ def test_values_that_go_together_are_kept_together_where_merging_them_raises_a_f
     choices:
       - {id: open, text: Open it, if: key and not mark, goto: out}
       - {id: force, text: Force it, if: mark and not key, goto: out}
-  - id: out
-    text: Out.
-    ending: out
 """
     story = read_story(write(tmp_path, corridor(end)))
     bounded = explore_exhaustive(story, max_states=5)
@@ -172,9 +167,6 @@ def test_what_nothing_can_reach_beyond_the_bound_is_reported_as_never_reached(tm
     text: The vault.
     choices:
       - {id: back, text: Back, goto: out}
-  - id: out
-    text: Out.
-    ending: out
 """
     root = write(tmp_path, corridor(end))
     report = explore_exhaustive(read_story(root), max_states=5)
@@ -197,9 +189,6 @@ def test_values_that_grow_without_end_make_the_summaries_give_up_not_guess(tmp_p
     choices:
       - {id: up, text: Up, effects: {set: {floor: "floor + 1"}}, goto: hall}
       - {id: leave, text: Leave, if: floor != 7, goto: out}
-  - id: out
-    text: Out.
-    ending: out
 """
     root = write(tmp_path, corridor(end, "coins: 0, floor: 0"))
     report = explore_exhaustive(read_story(root), max_states=5)

@@ -133,10 +133,14 @@ async def test_a_long_history_opens_at_the_end_wrapped_lazily_and_reads_the_same
         assert view.visible_lines()[0] == "1. Scene 1"
 
 
-async def test_scrolling_up_while_the_history_is_still_being_wrapped_keeps_the_text_in_view() -> None:
+def _long_history() -> list[Block]:
+    """120 scenes of five lines each at 60 columns."""
     paragraph = "The rain has not stopped since the theatre. " * 5
-    blocks = transcript_blocks([Entry(f"s{n}", f"Scene {n}", paragraph, f"Choice {n}") for n in range(1, 121)])
-    app = _TranscriptApp(blocks)
+    return transcript_blocks([Entry(f"s{n}", f"Scene {n}", paragraph, f"Choice {n}") for n in range(1, 121)])
+
+
+async def test_scrolling_up_while_the_history_is_still_being_wrapped_keeps_the_text_in_view() -> None:
+    app = _TranscriptApp(_long_history())
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(TranscriptView)
         await pilot.pause()
@@ -156,9 +160,7 @@ async def test_scrolling_up_while_the_history_is_still_being_wrapped_keeps_the_t
 async def test_a_page_up_pressed_as_the_history_opens_is_not_undone_by_the_jump_to_the_latest_entry() -> None:
     """Found by CI under load: the deferred "open at the latest entry" came after PgUp had started its scroll
     and cancelled it, so the view jumped back to the end."""
-    paragraph = "The rain has not stopped since the theatre. " * 5
-    blocks = transcript_blocks([Entry(f"s{n}", f"Scene {n}", paragraph, f"Choice {n}") for n in range(1, 121)])
-    app = _TranscriptApp(blocks)
+    app = _TranscriptApp(_long_history())
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(TranscriptView)
         await pilot.pause()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from evegame.engine import load_story, read_story
 from evegame.engine.model import Story
 from evegame.testing.exhaustive import explore_exhaustive
@@ -243,3 +245,21 @@ def test_a_decided_bounded_search_agrees_with_the_complete_one(tmp_path: Path) -
         assert bounded.text.shown == full.text.shown, seed
         assert set(bounded.text.reasons) == set(full.text.reasons), seed
     assert compared >= 25 and decided >= compared // 2, (decided, compared)
+
+
+def test_too_many_combinations_in_one_place_make_the_summaries_give_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evegame.testing import summaries
+
+    monkeypatch.setattr(summaries, "MAX_COMBINATIONS", 2)
+    end = """\
+  - id: hall
+    text: The hall.
+    choices:
+      - {id: bribe, text: Bribe, if: coins >= 3 and coins < 6, goto: out}
+      - {id: beg, text: Beg, if: coins < 3 or coins >= 6, goto: out}
+"""
+    report = explore_exhaustive(read_story(write(tmp_path, corridor(end))), max_states=5)
+    assert report.proof is not None and not report.complete
+    assert report.proof.gave_up == "the choices of 'hall' read 3 combinations of values"

@@ -211,6 +211,7 @@ class _Pass:
                 shift, _mask = self.fields[i]
                 base |= min(now[i]) << shift
             self.base[location] = base
+        self._bound_combinations(now, read, scene)
         reps = self.reps.setdefault(location, [])
         old_reps = len(reps)
         combos: Iterable[tuple[int, ...]] = (
@@ -237,6 +238,14 @@ class _Pass:
                     if key != rep:
                         self._expand(key, location, slot=i)
         self.done[location] = now
+
+    def _bound_combinations(self, values: dict[int, set[int]], read: list[int], scene: int) -> None:
+        size = 1
+        for i in read:
+            size *= len(values[i])
+        if size > MAX_COMBINATIONS:
+            where = self.ex.table.ids[scene]
+            raise GiveUp(f"the choices of {where!r} read {size:,} combinations of values")
 
     def base_expanded(self, location: int) -> bool:
         """Whether a location's one combination (no slot read there) was expanded: once is enough."""
@@ -271,6 +280,7 @@ class _Pass:
     def combinations(self, location: int, slots: Iterable[int]) -> Iterator[int]:
         """Keys for every combination of ``slots``' values at a location (the others at their base)."""
         chosen = [i for i in slots if i in self.sets[location]]
+        self._bound_combinations(self.sets[location], chosen, location & self.ex.scene_mask)
         base = self.base.get(location)
         if base is None:  # never processed (an ending): any value of each other slot will do
             base = location

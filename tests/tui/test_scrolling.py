@@ -173,3 +173,23 @@ async def test_a_page_up_pressed_as_the_history_opens_is_not_undone_by_the_jump_
         assert view.complete and view.scroll_y == view.scroll_target_y
         assert view.scroll_target_y < view.max_scroll_y
         assert "You chose: Choice 120" not in view.visible_lines()
+
+
+async def test_the_history_opens_at_the_latest_entry_when_its_text_is_laid_out_before_its_scrollbar() -> None:
+    """Found by a snapshot on a slowed machine: History opened at the first scene and stayed there. Its text is
+    laid out before the layout that shows its scrollbar, and each jump to the end (the deferred one included,
+    when it came before that layout) was refused: a view without a scrollbar does not scroll."""
+    blocks = transcript_blocks([Entry(f"s{n}", f"Scene {n}", f"Text {n}.", f"Choice {n}") for n in range(1, 9)])
+    app = _TranscriptApp(blocks)
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.pause()
+        view.scroll_to(y=0, animate=False, immediate=True)
+        # as when History opens: a new view, laid out while it was empty, so without a scrollbar yet
+        view._width, view._follow_end = -1, True
+        view.show_vertical_scrollbar = False
+        view.relayout()
+        assert view.complete and view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y
+        await until(pilot, lambda: view.show_vertical_scrollbar)
+        assert view.scroll_y == view.max_scroll_y and "You chose: Choice 8" in view.visible_lines()
+        assert view.vertical_scrollbar.position == view.scroll_y  # and its scrollbar says so

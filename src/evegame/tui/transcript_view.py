@@ -173,6 +173,10 @@ class TranscriptView(ScrollView, can_focus=True):
             if not self.complete and new_value < self.scrollable_content_region.height:
                 self.call_next(self._wrap_up_to_view)  # near the top of what is wrapped: wrap more first
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        if shown:  # the view may have scrolled before its scrollbar was shown: the thumb goes where the view is
+            self.vertical_scrollbar.position = self.scroll_y
+
     def relayout(self) -> None:
         """Wrap the text at the view's width (when it changed); keep the bottom in view while following it."""
         width = self.scrollable_content_region.width
@@ -211,7 +215,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._to_end()
         else:  # the same text stays in view as lines are added above it
             self._follow_end = False
-            self.scroll_to(y=target + len(added), animate=False, immediate=True)
+            self.scroll_to(y=target + len(added), animate=False, immediate=True, force=True)
 
     def _schedule(self) -> None:
         if not self.complete and not self._scheduled:
@@ -245,7 +249,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._follow_end and self._leaving_the_end():
             self._follow_end = False  # the player scrolled before the deferred jump to the end came
         if self._follow_end:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            # forced: laid out before the layout that shows its scrollbar, the view would refuse to scroll
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -9,6 +9,9 @@ the pictures in the report before committing them.
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Markdown
+
+from helpers import until
 
 SIZES = [(40, 12), (80, 24), (120, 40)]
 
@@ -42,12 +45,31 @@ def quiet(app):  # type: ignore[no-untyped-def]
     return app
 
 
+def settled(app) -> bool:  # type: ignore[no-untyped-def]
+    """The screen on top is mounted and every Markdown on every screen shows its latest text.
+
+    Textual parses Markdown in a thread and mounts it frames later: on a busy machine a panel opened by
+    the next key was drawn over the previous scene's text (reproduced by slowing the parse down).
+    """
+    return app.screen.is_mounted and all(
+        markdown.is_mounted and not markdown.lock.is_locked
+        for screen in app.screen_stack
+        for markdown in screen.query(Markdown)
+    )
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await until(pilot, lambda: settled(pilot.app))
+    assert settled(pilot.app), "the screens did not settle"
+    await pilot.pause()
+
+
 def play(*keys: str):  # type: ignore[no-untyped-def]
     """Press keys, then let the app settle."""
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(*keys)
-        await pilot.pause()
+        await settle(pilot)
 
     return run_before
 
@@ -72,10 +94,11 @@ def test_slot_changed_dialog(snap_compare, make_app, size: tuple[int, int]) -> N
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("n", "s")
+        await settle(pilot)  # the slots are listed (slot 2 empty) before another game saves there
         theirs = Game(app.story)
         theirs.choose("to_desk")
         SaveStore(app.data_path, app.story).save("2", theirs, play_time=0)
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)

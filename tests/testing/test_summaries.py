@@ -263,3 +263,20 @@ def test_too_many_combinations_in_one_place_make_the_summaries_give_up(
     report = explore_exhaustive(read_story(write(tmp_path, corridor(end))), max_states=5)
     assert report.proof is not None and not report.complete
     assert report.proof.gave_up == "the choices of 'hall' read 3 combinations of values"
+
+
+@pytest.mark.parametrize(
+    "folder", ["tests/stories/v2flow", "tests/stories/rooms", "tests/stories/textcov", "examples/night_ferry"]
+)
+def test_stories_with_chance_calls_and_once_cut_short_are_decided_as_the_full_search(folder: str) -> None:
+    """v2 flow (chance and conditional gotos, call/return, once, requires) through the summaries: a search
+    stopped after a few states, once decided, agrees with the complete one."""
+    story = read_story(Path(__file__).resolve().parents[2] / folder)
+    full = explore_exhaustive(story, summaries=False)
+    bounded = explore_exhaustive(story, max_states=3)
+    assert not full.bound_hit and bounded.state_bound_hit and bounded.complete, bounded.proof
+    assert bounded.scenes_reached == full.scenes_reached and bounded.choices_taken == full.choices_taken
+    assert set(bounded.endings_reached) == set(full.endings_reached)
+    for kind in ("dead_ends", "soft_locks", "errors"):
+        assert {f.scene for f in getattr(full, kind)} <= {f.scene for f in getattr(bounded, kind)}, kind
+    assert full.text is not None and bounded.text is not None and bounded.text.shown == full.text.shown

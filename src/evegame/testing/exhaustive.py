@@ -45,6 +45,7 @@ from .textreach import Exact, Reach, TextReach, decide_exact
 PARALLEL_MIN = 4096  # smaller frontiers are expanded in-process: shipping them costs more
 WITNESS_GAMES = 20_000  # at most this many random games witness what a bounded search did not reach
 WITNESS_BATCH = 4000
+REFINE_UNWITNESSED = 3  # value summaries asked again, with what no game showed kept exact
 SETTLE_AFTER = 8  # passes of the soft-lock analysis before it switches to a backward search
 
 
@@ -374,24 +375,34 @@ def _decide_the_rest(
         "soft_lock": {f.scene for f in report.soft_locks},
         "error": {f.scene for f in report.errors},
     }
-    left = None if max_seconds is None else max(0.0, max_seconds - report.seconds)
-    proof = prove(
-        story,
-        found,
-        report.text_reach,
-        report.text,
-        max_seconds=left,
-        progress=None if progress is None else (lambda done, note: progress(report.states + done, note)),
-    )
-    report.proof = proof
-    if not proof.gave_up:
-        _witness(story, report, proof)
+    keep: frozenset[str] = frozenset()
+    for _attempt in range(REFINE_UNWITNESSED):
+        left = None if max_seconds is None else max(0.0, max_seconds - report.seconds - (time.perf_counter() - began))
+        proof = prove(
+            story,
+            found,
+            report.text_reach,
+            report.text,
+            keep=keep,
+            max_seconds=left,
+            progress=None if progress is None else (lambda done, note: progress(report.states + done, note)),
+        )
+        report.proof = proof
+        if proof.gave_up:
+            break
+        unseen = _witness(story, report, proof)
+        # what may happen but no game showed: keep exact what is read on the way to it, and ask again
+        wanted = keep.union(*(proof.reads.get(q, frozenset()) for q in unseen))
+        if proof.decided or wanted == keep:
+            break
+        keep = wanted
     report.seconds += time.perf_counter() - began
 
 
-def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> None:
+def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> list[tuple[str, int]]:
     """Play random games (in batches, while they find something new) until each scene, choice,
-    ending and text item the summaries allow is shown by a game; what none shows stays undecided."""
+    ending and text item the summaries allow is shown by a game; what none shows stays undecided
+    (returned as ("scene"|"choice"|"text", index))."""
     from .randomwalk import explore_random
 
     table = report.table
@@ -439,6 +450,10 @@ def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> None:
             else:
                 text.undecided.pop(k, None)
     proof.undecided = undecided + proof.alarms
+    unseen = [("scene", i) for i in sorted(proof.scenes) if not scenes[i]]
+    unseen += [("choice", n) for n in sorted(proof.choices) if not choices[n]]
+    unseen += [("text", k) for k in proof.text if text is not None and not text.shown[k]]
+    return unseen
 
 
 def _unwitnessed(proof: Proof, scenes: list[bool], choices: list[bool], text: Reach | None) -> int:

@@ -30,7 +30,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from itertools import product
+from typing import Any
 
 from ..engine.conditions import Condition
 from ..engine.model import Story
@@ -46,7 +48,12 @@ ROUNDS = 6  # rounds of making alarmed slots relational
 
 
 class GiveUp(Exception):
-    """The summaries outgrew a bound: nothing is decided by them."""
+    """The summaries outgrew a bound: nothing is decided by them. ``place``: where a slot's values grew
+    without end (keeping the loop there exact may stop it)."""
+
+    def __init__(self, message: str, place: int | None = None) -> None:
+        super().__init__(message)
+        self.place = place
 
 
 @dataclass
@@ -80,6 +87,8 @@ class Proof:
     locations: int = 0
     relational: tuple[str, ...] = ()
     gave_up: str = ""  # why nothing was decided ("" when the summaries were computed)
+    reads: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)  # ("scene"|"choice"|"text", index)
+    # -> the variables read on the way (kept exact next time, should no game show it)
     scenes: set[int] = field(default_factory=set)  # scenes some place offers
     choices: set[int] = field(default_factory=set)  # choices some combination leaves open
     text: list[int] = field(default_factory=list)  # open text items whose condition may hold
@@ -117,13 +126,17 @@ class _Pass:
         self.sets: dict[int, dict[int, set[int]]] = {}
         self.done: dict[int, dict[int, set[int]]] = {}
         self.base: dict[int, int] = {}
-        self.reps: dict[int, list[int]] = {}
+        self.reps: dict[int, list[int]] = {}  # per place: combinations that first took some (choice, place) pair
+        self.pairs: dict[int, set[tuple[int, int]]] = {}  # per place: the (choice, place it leads to) pairs met
         self.edges: dict[int, set[int]] = {}
         self.offered: set[int] = set()
         self.dead: dict[int, tuple[int, int]] = {}  # scene -> (first key, count)
         self.errors: dict[tuple[int, str], int] = {}
-        self.queue: list[int] = []
+        # places waiting to be (re)processed, first found first: near the start before what follows it,
+        # so a place is mostly processed once its predecessors have grown it
+        self.queue: list[tuple[int, int]] = []
         self.queued: set[int] = set()
+        self.order: dict[int, int] = {}
         self.expansions = 0
         self.expanded_once: set[int] = set()
 
@@ -151,7 +164,7 @@ class _Pass:
         self._arrive(start)
         checked = 0
         while self.queue:
-            location = self.queue.pop()
+            _rank, location = heappop(self.queue)
             self.queued.discard(location)
             self._process(location)
             checked += 1
@@ -177,10 +190,15 @@ class _Pass:
                 values.add(code)
                 grew = True
                 if len(values) > MAX_VALUES:
-                    raise GiveUp(f"{self.ex.analysis.names[i]} takes more than {MAX_VALUES:,} values in one place")
+                    raise GiveUp(
+                        f"{self.ex.analysis.names[i]} takes more than {MAX_VALUES:,} values in one place", location
+                    )
         if grew and location not in self.queued:
-            self.queued.add(location)
-            self.queue.append(location)
+            self._enqueue(location)
+
+    def _enqueue(self, location: int) -> None:
+        self.queued.add(location)
+        heappush(self.queue, (self.order.setdefault(location, len(self.order)), location))
 
     def _arrive_one(self, key: int, slot: int) -> None:
         """A successor that differs from one already met in ``slot`` only."""
@@ -191,10 +209,11 @@ class _Pass:
         if code not in values:
             values.add(code)
             if len(values) > MAX_VALUES:
-                raise GiveUp(f"{self.ex.analysis.names[slot]} takes more than {MAX_VALUES:,} values in one place")
+                raise GiveUp(
+                    f"{self.ex.analysis.names[slot]} takes more than {MAX_VALUES:,} values in one place", location
+                )
             if location not in self.queued:
-                self.queued.add(location)
-                self.queue.append(location)
+                self._enqueue(location)
 
     def _process(self, location: int) -> None:
         """Expand the combinations of this location's values not expanded yet (semi-naive)."""
@@ -221,13 +240,18 @@ class _Pass:
             if not self.base_expanded(location)
             else []
         )
+        pairs = self.pairs.setdefault(location, set())
         for combo in combos:
             key = base
             for i, code in zip(read, combo, strict=True):
                 key |= code << self.fields[i][0]
-            if self._expand(key, location, all_slots=True):
+            payload = self._expand(key, location, all_slots=True)
+            fresh_pairs = {(number, successor & self.keep) for number, successor in payload} - pairs
+            if fresh_pairs:
+                pairs |= fresh_pairs
                 reps.append(key)
-        # the slots no choice here reads change on their own: vary one at a time around each combination
+        # The slots no choice here reads change on their own, by what each (choice, place it leads to) does
+        # to them alone: vary one at a time around one combination that takes each such pair.
         for i in others:
             shift, mask = self.fields[i]
             fresh = now[i] - done[i]
@@ -238,6 +262,13 @@ class _Pass:
                     if key != rep:
                         self._expand(key, location, slot=i)
         self.done[location] = now
+
+    def guard_slots(self, move: tuple[Any, ...]) -> list[int]:
+        """The slots one compiled move's condition reads (its ``requires`` and ``once`` flag included)."""
+        guard = move[0]
+        if guard is None:
+            return []
+        return [i for i, (shift, mask) in enumerate(self.fields) if guard[0] >> shift & mask]
 
     def _bound_combinations(self, values: dict[int, set[int]], read: list[int], scene: int) -> None:
         size = 1
@@ -254,7 +285,8 @@ class _Pass:
         self.expanded_once.add(location)
         return False
 
-    def _expand(self, key: int, location: int, *, all_slots: bool = False, slot: int = -1) -> bool:
+    def _expand(self, key: int, location: int, *, all_slots: bool = False, slot: int = -1) -> list[tuple[int, int]]:
+        """Expand one key; its successors reach their places (all slots, or ``slot`` only). Returns them."""
         self.expansions += 1
         status, payload = self.ex.expand(key)
         if status == EXPANDED:
@@ -266,14 +298,14 @@ class _Pass:
                     self._arrive(successor)
                 else:
                     self._arrive_one(successor, slot)
-            return True
+            return payload  # type: ignore[no-any-return]
         scene = key & self.ex.scene_mask
         if status == DEAD:
             first, count = self.dead.get(scene, (key, 0))
             self.dead[scene] = (first, count + 1)
         elif status == ERROR:
             self.errors[(scene, payload)] = self.errors.get((scene, payload), 0) + 1
-        return False
+        return []
 
     # --- what it shows -----------------------------------------------------------------------
 
@@ -421,13 +453,14 @@ def prove(
     reach: TextReach | None,
     text: Reach | None,
     *,
+    keep: frozenset[str] = frozenset(),
     max_seconds: float | None = None,
     progress: Callable[[int, str], None] | None = None,
 ) -> Proof:
     """Compute value summaries, making alarmed slots relational (up to ``ROUNDS`` rounds), and say
     with them what may happen. ``found``: kind -> scenes where the search found a problem for real
     (no alarm needed there). ``text``: the search's text decisions, completed here where the
-    summaries prove an item is never shown."""
+    summaries prove an item is never shown. ``keep``: variables kept exact from the first round."""
     began = time.perf_counter()
     deadline = None if max_seconds is None else began + max_seconds
     open_text = [k for k in (reach.open if reach is not None else []) if text is not None and not text.shown[k]]
@@ -438,22 +471,26 @@ def prove(
     ex = Expander(story, extra)
     names = ex.analysis.names
     proof = Proof()
-    relational: frozenset[int] = frozenset()
+    relational = frozenset(i for i, name in enumerate(names) if name in keep)
     run: _Pass | None = None
     alarms: list[Alarm] = []
-    try:
-        for proof.rounds in range(1, ROUNDS + 1):
-            run = _Pass(ex, relational, deadline, progress, proof.rounds)
+    for proof.rounds in range(1, ROUNDS + 1):
+        run = _Pass(ex, relational, deadline, progress, proof.rounds)
+        try:
             run.run()
-            alarms = _alarms(run, found)
-            wanted = relational.union(*(a.slots for a in alarms))
-            if not alarms or wanted == relational:
-                break
-            relational = wanted
-    except GiveUp as stop:
-        proof.gave_up = str(stop)
-        proof.seconds = time.perf_counter() - began
-        return proof
+        except GiveUp as stop:
+            wanted = relational | _loop_reads(run, stop.place)
+            if wanted == relational or proof.rounds == ROUNDS:
+                proof.gave_up = str(stop)
+                proof.seconds = time.perf_counter() - began
+                return proof
+            relational = wanted  # a loop merged values made up may have grown it: keep the loop exact
+            continue
+        alarms = _alarms(run, found)
+        wanted = relational.union(*(a.slots for a in alarms))
+        if not alarms or wanted == relational:
+            break
+        relational = wanted
     assert run is not None
     proof.locations = len(run.sets)
     proof.relational = tuple(names[i] for i in sorted(relational))
@@ -462,8 +499,26 @@ def prove(
     proof.alarms = [f"{a.kind.replace('_', ' ')} possible in {a.scene!r}: {a.detail}" for a in alarms]
     if reach is not None and text is not None and open_text:
         proof.text = _decide_text(run, ex, reach, text, open_text)
+        for k in proof.text:
+            proof.reads[("text", k)] = frozenset(names[i] for i in text_slots(ex.analysis, reach.catalogue.items[k]))
+    guards = {move[1]: frozenset(names[i] for i in run.guard_slots(move)) for moves in ex.moves for move in moves}
+    for moves in ex.table.moves:
+        for m in moves:
+            proof.reads[("choice", m.number)] = guards[m.number]
+            for target in ex.table.targets(m):
+                proof.reads[("scene", target)] = proof.reads.get(("scene", target), frozenset()) | guards[m.number]
     proof.seconds = time.perf_counter() - began
     return proof
+
+
+def _loop_reads(run: _Pass, place: int | None) -> frozenset[int]:
+    """The slots read in the loop of places (as far as met) where a slot's values grew without end."""
+    if place is None:
+        return frozenset()
+    for component in _components(run.edges):
+        if place in component:
+            return frozenset(i for loc in component for i in run.coupled[loc & run.ex.scene_mask])
+    return frozenset(run.coupled[place & run.ex.scene_mask])
 
 
 def _alarms(run: _Pass, found: dict[str, set[str]]) -> list[Alarm]:

@@ -13,6 +13,7 @@ import pytest
 
 from evegame.engine import load_story, read_story
 from evegame.engine.model import Story
+from evegame.testing import summaries
 from evegame.testing.exhaustive import explore_exhaustive
 from reference import random_story
 
@@ -228,6 +229,12 @@ def test_a_decided_bounded_search_agrees_with_the_complete_one(tmp_path: Path) -
         full = explore_exhaustive(story, max_states=5000, summaries=False)
         if full.bound_hit:
             continue
+        # whatever is kept exact, the summaries offer everything the full search reaches
+        for keep in (frozenset(), frozenset(story.variables)):
+            proof = summaries.prove(story, {}, None, None, keep=keep)
+            if not proof.gave_up:
+                assert proof.scenes >= {i for i, hit in enumerate(full.scenes_reached) if hit}, (seed, keep)
+                assert proof.choices >= {n for n, hit in enumerate(full.choices_taken) if hit}, (seed, keep)
         bounded = explore_exhaustive(story, max_states=6)
         if not bounded.bound_hit:
             continue
@@ -250,8 +257,6 @@ def test_a_decided_bounded_search_agrees_with_the_complete_one(tmp_path: Path) -
 def test_too_many_combinations_in_one_place_make_the_summaries_give_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from evegame.testing import summaries
-
     monkeypatch.setattr(summaries, "MAX_COMBINATIONS", 2)
     end = """\
   - id: hall

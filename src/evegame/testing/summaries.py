@@ -42,7 +42,7 @@ from .textreach import Reach, TextReach
 from .textreach import _slots as text_slots
 
 MAX_VALUES = 2048  # values of one slot at one location: beyond, the summaries give up (a value grows without end)
-MAX_LOCATIONS = 400_000
+MAX_LOCATIONS = 250_000
 MAX_COMBINATIONS = 1 << 20  # combinations one location's choices read, or one cycle's confined search holds
 ROUNDS = 6  # rounds of making alarmed slots relational
 
@@ -51,9 +51,9 @@ class GiveUp(Exception):
     """The summaries outgrew a bound: nothing is decided by them. ``place``: where a slot's values grew
     without end (keeping the loop there exact may stop it)."""
 
-    def __init__(self, message: str, place: int | None = None) -> None:
+    def __init__(self, message: str, place: int | None = None, slot: int | None = None) -> None:
         super().__init__(message)
-        self.place = place
+        self.place, self.slot = place, slot
 
 
 @dataclass
@@ -181,7 +181,9 @@ class _Pass:
             if len(self.sets) >= MAX_LOCATIONS:
                 raise GiveUp(f"more than {MAX_LOCATIONS:,} locations")
             sets = self.sets[location] = {i: set() for i in self.nonrel}
-        grew = False
+            grew = True  # a new place is processed even when every slot is kept exact (none to grow)
+        else:
+            grew = False
         for i in self.nonrel:
             shift, mask = self.fields[i]
             code = key >> shift & mask
@@ -191,7 +193,7 @@ class _Pass:
                 grew = True
                 if len(values) > MAX_VALUES:
                     raise GiveUp(
-                        f"{self.ex.analysis.names[i]} takes more than {MAX_VALUES:,} values in one place", location
+                        f"{self.ex.analysis.names[i]} takes more than {MAX_VALUES:,} values in one place", location, i
                     )
         if grew and location not in self.queued:
             self._enqueue(location)
@@ -479,12 +481,14 @@ def prove(
         try:
             run.run()
         except GiveUp as stop:
-            wanted = relational | _loop_reads(run, stop.place)
+            # a loop whose merged values were made up may have grown it: keep the loop's other slots exact (the
+            # slot itself kept exact would only grow the places instead)
+            wanted = relational | (_loop_reads(run, stop.place) - {stop.slot})
             if wanted == relational or proof.rounds == ROUNDS:
                 proof.gave_up = str(stop)
                 proof.seconds = time.perf_counter() - began
                 return proof
-            relational = wanted  # a loop merged values made up may have grown it: keep the loop exact
+            relational = wanted
             continue
         alarms = _alarms(run, found)
         wanted = relational.union(*(a.slots for a in alarms))

@@ -212,7 +212,7 @@ class _Pass:
             values.add(code)
             if len(values) > MAX_VALUES:
                 raise GiveUp(
-                    f"{self.ex.analysis.names[slot]} takes more than {MAX_VALUES:,} values in one place", location
+                    f"{self.ex.analysis.names[slot]} takes more than {MAX_VALUES:,} values in one place", location, slot
                 )
             if location not in self.queued:
                 self._enqueue(location)

@@ -376,6 +376,7 @@ def _decide_the_rest(
         "error": {f.scene for f in report.errors},
     }
     keep: frozenset[str] = frozenset()
+    seed = 0  # the next random game to play: an attempt after the first plays new games, not the same ones
     for _attempt in range(REFINE_UNWITNESSED):
         left = None if max_seconds is None else max(0.0, max_seconds - report.seconds - (time.perf_counter() - began))
         proof = prove(
@@ -390,7 +391,7 @@ def _decide_the_rest(
         report.proof = proof
         if proof.gave_up:
             break
-        unseen = _witness(story, report, proof)
+        unseen, seed = _witness(story, report, proof, seed)
         # what may happen but no game showed: keep exact what is read on the way to it, and ask again
         wanted = keep.union(*(proof.reads.get(q, frozenset()) for q in unseen))
         if proof.decided or wanted == keep:
@@ -399,10 +400,10 @@ def _decide_the_rest(
     report.seconds += time.perf_counter() - began
 
 
-def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> list[tuple[str, int]]:
-    """Play random games (in batches, while they find something new) until each scene, choice,
-    ending and text item the summaries allow is shown by a game; what none shows stays undecided
-    (returned as ("scene"|"choice"|"text", index))."""
+def _witness(story: Story, report: ExhaustiveReport, proof: Proof, seed: int) -> tuple[list[tuple[str, int]], int]:
+    """Play random games from game ``seed`` on (in batches, while they find something new) until each
+    scene, choice, ending and text item the summaries allow is shown by a game. Returns what none shows
+    (("scene"|"choice"|"text", index), left undecided) and the next game to play."""
     from .randomwalk import explore_random
 
     table = report.table
@@ -410,9 +411,8 @@ def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> list[tuple
     endings = {name: 0 for name in report.endings_reached}
     text = report.text
     routes: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    seed = 0
     while seed < WITNESS_GAMES:
-        before = _unwitnessed(proof, scenes, choices, text)
+        before = len(_unseen(proof, scenes, choices, text))
         if not before:
             break
         played = explore_random(story, WITNESS_BATCH, seed=seed, text=bool(proof.text))
@@ -426,43 +426,37 @@ def _witness(story: Story, report: ExhaustiveReport, proof: Proof) -> list[tuple
         if text is not None:
             for k in proof.text:
                 text.shown[k] = text.shown[k] or played.text_hits[k] > 0
-        if _unwitnessed(proof, scenes, choices, text) == before:
+        if len(_unseen(proof, scenes, choices, text)) == before:
             break  # a batch that shows nothing new: more of the same would not either
     # what random games reached counts as reached: each was played by the rules
     report.witnesses += [Witness("ending", name, scene, path) for name, (scene, path) in sorted(routes.items())]
     report.scenes_reached, report.choices_taken = scenes, choices
     report.endings_reached = {name: report.endings_reached.get(name, 0) for name in sorted(endings)}
-    undecided = [
-        f"scene {table.ids[i]!r} may be reachable, but no game reached it"
-        for i in sorted(proof.scenes)
-        if not scenes[i]
-    ]
-    undecided += [
-        "choice {}:{} may be available, but no game took it".format(*table.choice_ids[n])
-        for n in sorted(proof.choices)
-        if not choices[n]
-    ]
-    if text is not None and report.catalogue is not None:
+    unseen = _unseen(proof, scenes, choices, text)
+    undecided = []
+    for kind, i in unseen:
+        if kind == "scene":
+            undecided.append(f"scene {table.ids[i]!r} may be reachable, but no game reached it")
+        elif kind == "choice":
+            undecided.append("choice {}:{} may be available, but no game took it".format(*table.choice_ids[i]))
+        elif text is not None and report.catalogue is not None:
+            text.undecided[i] = "its condition may hold where it is shown, but no game showed it"
+            undecided.append(f"text at {report.catalogue.items[i].where()} may be shown, but no game showed it")
+    if text is not None:
         for k in proof.text:
-            if not text.shown[k]:
-                text.undecided[k] = "its condition may hold where it is shown, but no game showed it"
-                undecided.append(f"text at {report.catalogue.items[k].where()} may be shown, but no game showed it")
-            else:
+            if text.shown[k]:
                 text.undecided.pop(k, None)
     proof.undecided = undecided + proof.alarms
-    unseen = [("scene", i) for i in sorted(proof.scenes) if not scenes[i]]
-    unseen += [("choice", n) for n in sorted(proof.choices) if not choices[n]]
-    unseen += [("text", k) for k in proof.text if text is not None and not text.shown[k]]
-    return unseen
+    return unseen, seed
 
 
-def _unwitnessed(proof: Proof, scenes: list[bool], choices: list[bool], text: Reach | None) -> int:
-    """How many of the scenes, choices and text items the summaries allow no game has shown yet."""
-    return (
-        sum(not scenes[i] for i in proof.scenes)
-        + sum(not choices[n] for n in proof.choices)
-        + sum(text is not None and not text.shown[k] for k in proof.text)
-    )
+def _unseen(proof: Proof, scenes: list[bool], choices: list[bool], text: Reach | None) -> list[tuple[str, int]]:
+    """The scenes, choices and text items the summaries allow that no game has shown yet."""
+    out = [("scene", i) for i in sorted(proof.scenes) if not scenes[i]]
+    out += [("choice", n) for n in sorted(proof.choices) if not choices[n]]
+    if text is not None:
+        out += [("text", k) for k in proof.text if not text.shown[k]]
+    return out
 
 
 def _judge_concrete(cat: Catalogue, ex: ConcreteExpander, *, complete: bool) -> Reach:

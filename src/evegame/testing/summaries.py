@@ -130,7 +130,7 @@ class _Pass:
         self.pairs: dict[int, set[tuple[int, int]]] = {}  # per place: the (choice, place it leads to) pairs met
         self.edges: dict[int, set[int]] = {}
         self.offered: set[int] = set()
-        self.dead: dict[int, tuple[int, int]] = {}  # scene -> (first key, count)
+        self.dead: dict[int, int] = {}  # scene -> combinations there that leave no choice open
         self.errors: dict[tuple[int, str], int] = {}
         # places waiting to be (re)processed, first found first: near the start before what follows it,
         # so a place is mostly processed once its predecessors have grown it
@@ -138,7 +138,6 @@ class _Pass:
         self.queued: set[int] = set()
         self.order: dict[int, int] = {}
         self.expansions = 0
-        self.expanded_once: set[int] = set()
 
     def _read(self, scene: int) -> list[int]:
         """Slots read together where a scene's choices are decided: their conditions, how a goto by
@@ -155,6 +154,10 @@ class _Pass:
                     mask |= outcome[1]
             if touched == BRANCH:
                 mask |= trans[0]
+        return self._slots_in(mask)
+
+    def _slots_in(self, mask: int) -> list[int]:
+        """The slots whose bit fields a mask covers."""
         return [i for i, (shift, m) in enumerate(self.fields) if mask >> shift & m]
 
     # --- the fixpoint -------------------------------------------------------------------
@@ -220,6 +223,7 @@ class _Pass:
     def _process(self, location: int) -> None:
         """Expand the combinations of this location's values not expanded yet (semi-naive)."""
         sets = self.sets[location]
+        first = location not in self.done
         done = self.done.setdefault(location, {i: set() for i in self.nonrel})
         now = {i: set(v) for i, v in sets.items()}
         scene = location & self.ex.scene_mask
@@ -239,8 +243,8 @@ class _Pass:
             _new_combinations([sorted(done[i]) for i in read], [sorted(now[i] - done[i]) for i in read])
             if read
             else [()]
-            if not self.base_expanded(location)
-            else []
+            if first
+            else []  # nothing read here: its one combination, the first time only
         )
         pairs = self.pairs.setdefault(location, set())
         for combo in combos:
@@ -268,9 +272,7 @@ class _Pass:
     def guard_slots(self, move: tuple[Any, ...]) -> list[int]:
         """The slots one compiled move's condition reads (its ``requires`` and ``once`` flag included)."""
         guard = move[0]
-        if guard is None:
-            return []
-        return [i for i, (shift, mask) in enumerate(self.fields) if guard[0] >> shift & mask]
+        return [] if guard is None else self._slots_in(guard[0])
 
     def _bound_combinations(self, values: dict[int, set[int]], read: list[int], scene: int) -> None:
         size = 1
@@ -279,13 +281,6 @@ class _Pass:
         if size > MAX_COMBINATIONS:
             where = self.ex.table.ids[scene]
             raise GiveUp(f"the choices of {where!r} read {size:,} combinations of values")
-
-    def base_expanded(self, location: int) -> bool:
-        """Whether a location's one combination (no slot read there) was expanded: once is enough."""
-        if location in self.expanded_once:
-            return True
-        self.expanded_once.add(location)
-        return False
 
     def _expand(self, key: int, location: int, *, all_slots: bool = False, slot: int = -1) -> list[tuple[int, int]]:
         """Expand one key; its successors reach their places (all slots, or ``slot`` only). Returns them."""
@@ -303,8 +298,7 @@ class _Pass:
             return payload  # type: ignore[no-any-return]
         scene = key & self.ex.scene_mask
         if status == DEAD:
-            first, count = self.dead.get(scene, (key, 0))
-            self.dead[scene] = (first, count + 1)
+            self.dead[scene] = self.dead.get(scene, 0) + 1
         elif status == ERROR:
             self.errors[(scene, payload)] = self.errors.get((scene, payload), 0) + 1
         return []
@@ -529,7 +523,7 @@ def _alarms(run: _Pass, found: dict[str, set[str]]) -> list[Alarm]:
     """What the summaries cannot rule out and the search did not find for real."""
     ids = run.ex.table.ids
     out = []
-    for scene, (_key, count) in run.dead.items():
+    for scene, count in run.dead.items():
         if ids[scene] not in found.get("dead_end", set()):
             detail = f"{count} combination(s) of the values read there leave no choice open"
             out.append(Alarm("dead_end", ids[scene], detail, frozenset(run.coupled[scene])))

@@ -38,8 +38,7 @@ from ..engine.conditions import Condition
 from ..engine.model import Story
 from .expander import BRANCH, Expander
 from .status import DEAD, ENDING, ERROR, EXPANDED
-from .textreach import Reach, TextReach
-from .textreach import _slots as text_slots
+from .textreach import Reach, TextReach, slots_read
 
 MAX_VALUES = 2048  # values of one slot at one location: beyond, the summaries give up (a value grows without end)
 MAX_LOCATIONS = 250_000
@@ -498,7 +497,7 @@ def prove(
     if reach is not None and text is not None and open_text:
         proof.text = _decide_text(run, ex, reach, text, open_text)
         for k in proof.text:
-            proof.reads[("text", k)] = frozenset(names[i] for i in text_slots(ex.analysis, reach.catalogue.items[k]))
+            proof.reads[("text", k)] = frozenset(names[i] for i in slots_read(ex.analysis, reach.catalogue.items[k]))
     guards = {move[1]: frozenset(names[i] for i in run.guard_slots(move)) for moves in ex.moves for move in moves}
     for moves in ex.table.moves:
         for m in moves:
@@ -543,7 +542,7 @@ def _decide_text(run: _Pass, ex: Expander, reach: TextReach, text: Reach, open_t
     read: dict[int, set[int]] = {}  # scene -> the slots its open items read
     for k in open_text:
         for s in cat.items[k].scenes:
-            read.setdefault(s, set()).update(text_slots(ex.analysis, cat.items[k]))
+            read.setdefault(s, set()).update(slots_read(ex.analysis, cat.items[k]))
     keys = [
         key
         for loc in run.sets

@@ -119,7 +119,7 @@ class TextReach:
         reach = Reach(shown)
         if not self.open:
             return reach
-        slots = {k: _slots(an, cat.items[k]) for k in self.open}
+        slots = {k: slots_read(an, cat.items[k]) for k in self.open}
         masks: dict[int, int] = {}
         for k in self.open:
             for s in cat.items[k].scenes:
@@ -351,7 +351,7 @@ def decide_exact(
     an = cast(Analysis, ex)
     for k in items:
         item = cat.items[k]
-        slots = _slots(an, item)
+        slots = slots_read(an, item)
         views = [
             (s, dict(zip(slots, seen, strict=True)))
             for s in item.scenes
@@ -389,7 +389,8 @@ def _spread(values: tuple[Any, ...], slots: list[int], width: int) -> tuple[Any,
     return tuple(out)
 
 
-def _slots(an: Analysis, item: TextItem) -> list[int]:
+def slots_read(an: Analysis, item: TextItem) -> list[int]:
+    """The slots an item's conditions read: its variables and its visit counts."""
     out = set()
     for cond, _ in item.literals:
         out |= {an.slot[v] for v in cond.variables} | {an.counter_slot[s] for s in cond.scenes}

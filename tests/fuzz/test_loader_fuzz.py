@@ -33,7 +33,8 @@ from evegame.paths import cache_dir
 from helpers import value_paths
 
 HARD_LIMIT = 20.0  # seconds for one example: far above any real load of these stories
-RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "items"}
+# "if": text interpolates {name}, and {if ...} opens an inline alternative, so a variable named if cannot be shown
+RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "items", "if"}
 ITEMS = ["knife", "pistol", "marker", "coin"]
 ODD_IDS = [
     "K",  # the Kelvin sign: lowercases to ASCII 'k'
